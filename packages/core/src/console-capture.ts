@@ -1,0 +1,64 @@
+/**
+ * Foreign logs: `console.*` calls from code that is not yours, routed
+ * through the same processors (structlog's stdlib integration, for Node).
+ */
+import { format } from "node:util";
+import type { BoundLogger } from "./bound-logger.js";
+import { getLogger } from "./config.js";
+import { report } from "./report.js";
+import { DropEvent, type EventDict, type Processor } from "./types.js";
+
+/** Options for {@link captureConsole}. */
+export interface CaptureConsoleOptions {
+  /** The logger name for console lines. Default `"console"`. */
+  readonly name?: string;
+  /** Processors run on console events only, before the configured chain. */
+  readonly foreignPreChain?: readonly Processor[];
+}
+
+const CONSOLE_METHODS = { log: "info", info: "info", warn: "warning", error: "error", debug: "debug", trace: "debug" } as const;
+type ConsoleMethod = keyof typeof CONSOLE_METHODS;
+
+let active: (() => void) | undefined;
+
+/**
+ * Routes `console.log/info/warn/error/debug/trace` through the configured
+ * processors. The `foreignPreChain` runs only on these foreign events, never
+ * on your own loggers' events. Returns a function that restores the console.
+ *
+ * @example
+ * const restore = captureConsole({ foreignPreChain: [(l, m, ed) => ({ ...ed, foreign: true })] });
+ */
+export function captureConsole(options: CaptureConsoleOptions = {}): () => void {
+  if (active !== undefined) active();
+  const preChain = options.foreignPreChain ?? [];
+  for (const [i, p] of preChain.entries()) {
+    if (typeof p !== "function") throw new TypeError(`captureConsole({ foreignPreChain }): item ${i} is not a function.`);
+  }
+  const lazy = getLogger(options.name ?? "console") as unknown as { resolve(): BoundLogger };
+  const originals = new Map<ConsoleMethod, (...args: unknown[]) => void>();
+  for (const [method, level] of Object.entries(CONSOLE_METHODS) as Array<[ConsoleMethod, string]>) {
+    originals.set(method, console[method]);
+    console[method] = (...args: unknown[]) => {
+      const bound = lazy.resolve();
+      if (!bound.isEnabledFor(level)) return;
+      let eventDict: EventDict | DropEvent = { event: format(...args) };
+      try {
+        for (const p of preChain) {
+          eventDict = p(bound._logger, level, eventDict);
+          if (eventDict === DropEvent) return;
+        }
+      } catch (e) {
+        report("captureConsole foreignPreChain", e);
+      }
+      const { event, ...fields } = eventDict as EventDict;
+      (bound[level as "info"] as (e: unknown, f: EventDict) => void)(String(event), fields);
+    };
+  }
+  const restore = () => {
+    for (const [method, original] of originals) console[method] = original;
+    if (active === restore) active = undefined;
+  };
+  active = restore;
+  return restore;
+}

@@ -1,0 +1,48 @@
+/**
+ * @structlog/core: structured logging on the model of Python's structlog.
+ *
+ * @example
+ * import * as structlog from "@structlog/core";
+ * structlog.configure({ processors: [structlog.processors.addLogLevel, structlog.processors.jsonRenderer()] });
+ * structlog.getLogger("myapp").info("app_started", { version: "1.2.3" });
+ */
+
+export {
+  BoundLogger,
+  type BoundLoggerClass,
+  type ChildOptions,
+  type Logger,
+  type LogMethod,
+  makeFilteringBoundLogger,
+} from "./bound-logger.js";
+export {
+  type Configuration,
+  type ConfigureOptions,
+  configure,
+  configureOnce,
+  getConfig,
+  getLogger,
+  isConfigured,
+  resetDefaults,
+  type WrapLoggerOptions,
+  wrapLogger,
+} from "./config.js";
+export { type CaptureConsoleOptions, captureConsole } from "./console-capture.js";
+export * as contextvars from "./contextvars.js";
+export * as dev from "./dev.js";
+export { LEVELS, type LevelInput, type LevelName, levelToNumber } from "./levels.js";
+export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from "./output/loggers.js";
+export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
+export * as processors from "./processors/index.js";
+export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
+export {
+  DropEvent,
+  type EventDict,
+  type Fields,
+  type LoggerFactory,
+  type MethodName,
+  type Processor,
+  type ProcessorChain,
+  type Renderer,
+  type WrappedLogger,
+} from "./types.js";

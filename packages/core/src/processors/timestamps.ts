@@ -1,0 +1,145 @@
+import { markProcessor } from "../renderers/brand.js";
+import type { EventDict, Processor } from "../types.js";
+
+/** Options for {@link timeStamper}. */
+export interface TimeStamperOptions {
+  /** `"iso"` (ISO 8601 with milliseconds), `"unix"` (seconds, a float; the default) or a strftime pattern. */
+  readonly fmt?: "iso" | "unix" | (string & {});
+  /** UTC (default) or local time with its offset. */
+  readonly utc?: boolean;
+  /** Default `"timestamp"`. */
+  readonly key?: string;
+}
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+const pad3 = (n: number) => String(n).padStart(3, "0");
+const DAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+interface Parts {
+  y: number;
+  mo: number;
+  d: number;
+  h: number;
+  mi: number;
+  s: number;
+  ms: number;
+  wd: number;
+  offsetMin: number;
+}
+
+function parts(date: Date, utc: boolean): Parts {
+  return utc
+    ? {
+        y: date.getUTCFullYear(),
+        mo: date.getUTCMonth(),
+        d: date.getUTCDate(),
+        h: date.getUTCHours(),
+        mi: date.getUTCMinutes(),
+        s: date.getUTCSeconds(),
+        ms: date.getUTCMilliseconds(),
+        wd: date.getUTCDay(),
+        offsetMin: 0,
+      }
+    : {
+        y: date.getFullYear(),
+        mo: date.getMonth(),
+        d: date.getDate(),
+        h: date.getHours(),
+        mi: date.getMinutes(),
+        s: date.getSeconds(),
+        ms: date.getMilliseconds(),
+        wd: date.getDay(),
+        offsetMin: -date.getTimezoneOffset(),
+      };
+}
+
+function offset(min: number, colon: boolean): string {
+  const sign = min < 0 ? "-" : "+";
+  const abs = Math.abs(min);
+  return `${sign}${pad2(Math.floor(abs / 60))}${colon ? ":" : ""}${pad2(abs % 60)}`;
+}
+
+function dayOfYear(p: Parts): number {
+  return Math.round((Date.UTC(p.y, p.mo, p.d) - Date.UTC(p.y, 0, 1)) / 86_400_000) + 1;
+}
+
+const DIRECTIVES: Readonly<Record<string, (p: Parts, date: Date) => string>> = {
+  Y: (p) => String(p.y),
+  y: (p) => pad2(p.y % 100),
+  m: (p) => pad2(p.mo + 1),
+  d: (p) => pad2(p.d),
+  H: (p) => pad2(p.h),
+  I: (p) => pad2(p.h % 12 || 12),
+  p: (p) => (p.h < 12 ? "AM" : "PM"),
+  M: (p) => pad2(p.mi),
+  S: (p) => pad2(p.s),
+  f: (p) => `${pad3(p.ms)}000`,
+  L: (p) => pad3(p.ms),
+  j: (p) => String(dayOfYear(p)).padStart(3, "0"),
+  a: (p) => (DAYS[p.wd] ?? "").slice(0, 3),
+  A: (p) => DAYS[p.wd] ?? "",
+  b: (p) => (MONTHS[p.mo] ?? "").slice(0, 3),
+  B: (p) => MONTHS[p.mo] ?? "",
+  z: (p) => offset(p.offsetMin, false),
+  Z: (p) => (p.offsetMin === 0 ? "UTC" : offset(p.offsetMin, true)),
+  s: (_p, date) => String(Math.floor(date.getTime() / 1000)),
+  "%": () => "%",
+};
+
+/**
+ * Formats `date` with a strftime pattern: `%Y %y %m %d %H %I %p %M %S %f`
+ * (microseconds, from milliseconds) `%L` (milliseconds) `%j %a %A %b %B %z %Z %s %%`.
+ * An unknown directive is kept as written.
+ *
+ * @example
+ * strftime(new Date(0), "%Y-%m-%d %H:%M:%S", true); // "1970-01-01 00:00:00"
+ */
+export function strftime(date: Date, pattern: string, utc: boolean): string {
+  const p = parts(date, utc);
+  return pattern.replace(/%(.)/g, (whole, d: string) => DIRECTIVES[d]?.(p, date) ?? whole);
+}
+
+function isoLocal(date: Date): string {
+  const p = parts(date, false);
+  return `${p.y}-${pad2(p.mo + 1)}-${pad2(p.d)}T${pad2(p.h)}:${pad2(p.mi)}:${pad2(p.s)}.${pad3(p.ms)}${offset(p.offsetMin, true)}`;
+}
+
+/** A formatter that remembers its last result: at high rates many lines share a millisecond. */
+function cachedPerMillisecond(format: (date: Date) => string): () => string {
+  let lastMs = Number.NaN;
+  let last = "";
+  return () => {
+    const now = Date.now();
+    if (now !== lastMs) {
+      lastMs = now;
+      last = format(new Date(now));
+    }
+    return last;
+  };
+}
+
+/**
+ * Processor factory: adds the current time under `key`.
+ *
+ * @example
+ * timeStamper({ fmt: "iso" });             // "2026-05-02T10:00:00.000Z"
+ * timeStamper({ fmt: "%Y-%m-%d %H:%M:%S", utc: false });
+ */
+export function timeStamper(options: TimeStamperOptions = {}): Processor {
+  const { fmt = "unix", utc = true, key = "timestamp" } = options;
+  if (typeof fmt !== "string")
+    throw new TypeError('timeStamper({ fmt }) must be "iso", "unix" or a strftime pattern such as "%Y-%m-%d %H:%M:%S".');
+  if (fmt === "unix") {
+    return markProcessor((_l, _m, eventDict: EventDict) => {
+      eventDict[key] = Date.now() / 1000;
+      return eventDict;
+    });
+  }
+  const now =
+    fmt === "iso" ? cachedPerMillisecond(utc ? (d) => d.toISOString() : isoLocal) : cachedPerMillisecond((d) => strftime(d, fmt, utc));
+  return markProcessor((_l, _m, eventDict: EventDict) => {
+    eventDict[key] = now();
+    return eventDict;
+  });
+}

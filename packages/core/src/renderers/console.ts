@@ -1,0 +1,180 @@
+import { formatException } from "../processors/exceptions.js";
+import { escapeControl, isError, repr, str } from "../serialize.js";
+import type { EventDict, Renderer } from "../types.js";
+import { markRenderer } from "./brand.js";
+
+/** ANSI styles, as in structlog's `dev` module. */
+export const RESET_ALL = "\u001b[0m";
+export const BRIGHT = "\u001b[1m";
+export const DIM = "\u001b[2m";
+export const RED = "\u001b[31m";
+export const GREEN = "\u001b[32m";
+export const YELLOW = "\u001b[33m";
+export const BLUE = "\u001b[34m";
+export const MAGENTA = "\u001b[35m";
+export const CYAN = "\u001b[36m";
+export const RED_BACK = "\u001b[41m";
+
+/** Writes the exception block that follows the line (structlog's `exception_formatter`). */
+export type ExceptionFormatter = (error: unknown) => string;
+
+/** Options for {@link consoleRenderer}. */
+export interface ConsoleRendererOptions {
+  /** Use ANSI colours. Default: on a TTY. `FORCE_COLOR` and `NO_COLOR` override it. */
+  readonly colors?: boolean;
+  /** Pad the event to this many characters. Default 30. */
+  readonly padEventTo?: number;
+  /** Alias of `padEventTo`. */
+  readonly padEvent?: number;
+  /** Pad the level to the longest level name. Default `true`. */
+  readonly padLevel?: boolean;
+  /** Sort the remaining keys. Default `true`. */
+  readonly sortKeys?: boolean;
+  /** Quote every string value, not only those with spaces, `=` or quotes. Default `false`. */
+  readonly reprNativeStr?: boolean;
+  /** Style per level name (ANSI sequences); also sets the level column's width. */
+  readonly levelStyles?: Readonly<Record<string, string>>;
+  /** Default `"event"`. */
+  readonly eventKey?: string;
+  /** Default `"timestamp"`. */
+  readonly timestampKey?: string;
+  /** Formats `exc_info` (an Error). Default: {@link plainTraceback}. */
+  readonly exceptionFormatter?: ExceptionFormatter;
+}
+
+/**
+ * Whether colours are on, by precedence: `FORCE_COLOR` (`0`/`false` means
+ * off), then `NO_COLOR` (any non-empty value means off), then the `colors`
+ * option, then whether stdout is a TTY. This is Node's own precedence.
+ */
+export function resolveColors(option: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return !(force === "0" || force.toLowerCase() === "false");
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  return option ?? process.stdout.isTTY === true;
+}
+
+/**
+ * structlog's default level styles; with `colors: false`, the same levels
+ * with empty styles (they still set the level column's width).
+ */
+export function defaultLevelStyles(colors = true): Record<string, string> {
+  const c = (style: string) => (colors ? style : "");
+  return {
+    critical: c(RED),
+    exception: c(RED),
+    error: c(RED),
+    warn: c(YELLOW),
+    warning: c(YELLOW),
+    info: c(GREEN),
+    debug: c(GREEN),
+    trace: c(BLUE),
+    notset: c(RED_BACK),
+  };
+}
+
+/**
+ * The exception block: the stack, its causes and aggregated errors, each line
+ * on its own line, control characters escaped.
+ */
+export const plainTraceback: ExceptionFormatter = (error) => `\n${formatException(error)}`;
+
+const QUOTE_TRIGGERS = /[ \t=\r\n"']/;
+
+function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) n--;
+  }
+  return n;
+}
+
+function pad(s: string, width: number): string {
+  const missing = width - codePointLength(s);
+  return missing > 0 ? s + " ".repeat(missing) : s;
+}
+
+function escapeBlock(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => escapeControl(line))
+    .join("\n");
+}
+
+/**
+ * structlog's `ConsoleRenderer`: `timestamp [level    ] event    [logger] key=value …`,
+ * for development. Values are written in JavaScript notation; newlines and
+ * terminal escapes in values and events are escaped. An exception follows on
+ * the next lines.
+ *
+ * @example
+ * consoleRenderer({ colors: true, padEventTo: 40 });
+ */
+export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer {
+  const colors = resolveColors(options.colors);
+  const padEventTo = options.padEventTo ?? options.padEvent ?? 30;
+  const padLevel = options.padLevel ?? true;
+  const sortKeys = options.sortKeys ?? true;
+  const reprNativeStr = options.reprNativeStr ?? false;
+  const eventKey = options.eventKey ?? "event";
+  const timestampKey = options.timestampKey ?? "timestamp";
+  const formatExc = options.exceptionFormatter ?? plainTraceback;
+  const s = (style: string) => (colors ? style : "");
+  const reset = s(RESET_ALL);
+  const bright = s(BRIGHT);
+  const levelStyles: Record<string, string> = {};
+  for (const [level, style] of Object.entries(options.levelStyles ?? defaultLevelStyles(colors))) {
+    levelStyles[level] = colors ? style + BRIGHT : "";
+  }
+  const levelNames = Object.keys(levelStyles);
+  const levelWidth = padLevel && levelNames.length > 0 ? Math.max(...levelNames.map((l) => l.length)) : 0;
+  const levelReset = levelNames.length > 0 ? reset : "";
+  const kvKey = s(CYAN);
+  const kvValue = s(MAGENTA);
+  const loggerStyle = bright + s(BLUE);
+
+  const valueRepr = reprNativeStr ? repr : (v: unknown) => (typeof v === "string" && !QUOTE_TRIGGERS.test(v) ? escapeControl(v) : repr(v));
+  const plain = (value: unknown, style: string, width = 0) => {
+    const text = pad(str(value), width);
+    return text === "" && style === "" ? "" : `${style}${text}${reset}`;
+  };
+  const columns: Array<[string, (value: unknown) => string]> = [
+    [timestampKey, (v) => plain(v, s(DIM))],
+    ["level", (v) => `[${levelStyles[String(v)] ?? ""}${pad(str(v), levelWidth)}${levelReset}]`],
+    [eventKey, (v) => plain(v, bright, padEventTo)],
+    ["logger", (v) => `[${reset}${loggerStyle}${str(v)}${reset}]${reset}`],
+    ["logger_name", (v) => `[${reset}${loggerStyle}${str(v)}${reset}]${reset}`],
+  ];
+
+  return markRenderer((_logger, _method, eventDict: EventDict) => {
+    const { stack, exception, exc_info: excInfo } = eventDict;
+    const rest: EventDict = { ...eventDict };
+    delete rest.stack;
+    delete rest.exception;
+    delete rest.exc_info;
+    const parts: string[] = [];
+    for (const [key, format] of columns) {
+      if (!Object.hasOwn(rest, key)) continue;
+      const part = format(rest[key]);
+      delete rest[key];
+      if (part !== "") parts.push(part);
+    }
+    const keys = Object.keys(rest);
+    if (sortKeys) keys.sort();
+    for (const key of keys) {
+      parts.push(`${kvKey}${escapeControl(key)}${reset}=${kvValue}${valueRepr(rest[key])}${reset}`);
+    }
+    let out = parts.join(" ").replace(/ +$/, "");
+    if (stack !== undefined && stack !== null) {
+      out += `\n${escapeBlock(String(stack))}`;
+      if (excInfo || (exception !== undefined && exception !== null)) out += `\n\n${"=".repeat(79)}\n`;
+    }
+    if (isError(excInfo) || (excInfo !== undefined && excInfo !== null && excInfo !== false && excInfo !== true)) {
+      out += formatExc(excInfo);
+    } else if (exception !== undefined && exception !== null) {
+      out += `\n${escapeBlock(typeof exception === "string" ? exception : JSON.stringify(exception, null, 2))}`;
+    }
+    return out;
+  });
+}

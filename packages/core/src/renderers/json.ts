@@ -1,0 +1,57 @@
+import { report } from "../report.js";
+import { safeStringify, toJsonSafe } from "../serialize.js";
+import type { EventDict, Renderer } from "../types.js";
+import { markRenderer } from "./brand.js";
+
+/** Options for {@link jsonRenderer}. */
+export interface JsonRendererOptions {
+  /**
+   * Your own serializer (say, a faster or a canonical one). If it throws or
+   * returns something other than a string, the line is written by the safe
+   * built-in serializer and the failure is reported once on stderr.
+   */
+  readonly serializer?: (eventDict: EventDict) => string;
+  /** Sort keys, at every depth. Default `false`. */
+  readonly sortKeys?: boolean;
+}
+
+function sortDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    Object.defineProperty(out, key, { value: sortDeep((value as EventDict)[key]), enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+/**
+ * Renders the event dict as one line of JSON. Every value is rendered
+ * safely (see {@link safeStringify}); JSON escapes newlines, so no value can
+ * forge a second line.
+ *
+ * @example
+ * configure({ processors: [addLogLevel, timeStamper({ fmt: "iso" }), jsonRenderer()] });
+ */
+export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
+  const { serializer, sortKeys = false } = options;
+  if (serializer !== undefined && typeof serializer !== "function") {
+    throw new TypeError("jsonRenderer({ serializer }) must be a function (eventDict) => string.");
+  }
+  if (sortKeys) {
+    return markRenderer((_logger, _method, eventDict) => JSON.stringify(sortDeep(toJsonSafe(eventDict))) ?? "{}");
+  }
+  if (serializer !== undefined) {
+    return markRenderer((_logger, _method, eventDict) => {
+      try {
+        const out = serializer(eventDict);
+        if (typeof out === "string") return out;
+        report("jsonRenderer serializer", new TypeError(`returned ${typeof out}, not a string`));
+      } catch (e) {
+        report("jsonRenderer serializer", e);
+      }
+      return safeStringify(eventDict);
+    });
+  }
+  return markRenderer((_logger, _method, eventDict) => safeStringify(eventDict));
+}

@@ -1,0 +1,31 @@
+import { escapeControl, repr } from "../serialize.js";
+import type { Renderer } from "../types.js";
+import { markRenderer } from "./brand.js";
+import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
+
+/** Options for {@link keyValueRenderer}. */
+export interface KeyValueRendererOptions extends KeyOrderOptions {
+  /** Quote strings too (`a='b'`). Default `true`, as in structlog. */
+  readonly reprNativeStr?: boolean;
+}
+
+/**
+ * Renders `key=value` pairs separated by spaces, with values in JavaScript
+ * notation (`util.inspect`), structlog's `KeyValueRenderer` layout.
+ * Control characters in keys and values are escaped.
+ *
+ * @example
+ * keyValueRenderer({ sortKeys: true, keyOrder: ["event"] });
+ */
+export function keyValueRenderer(options: KeyValueRendererOptions = {}): Renderer {
+  const items = itemsSorter(options);
+  const reprNativeStr = options.reprNativeStr ?? true;
+  const render = reprNativeStr ? repr : (v: unknown) => (typeof v === "string" ? escapeControl(v) : repr(v));
+  return markRenderer((_logger, _method, eventDict) => {
+    let out = "";
+    for (const [key, value] of items(eventDict)) {
+      out += `${out === "" ? "" : " "}${escapeControl(key)}=${render(value)}`;
+    }
+    return out;
+  });
+}

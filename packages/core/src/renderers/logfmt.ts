@@ -1,0 +1,52 @@
+import { escapeControl, toJsonSafe } from "../serialize.js";
+import type { Renderer } from "../types.js";
+import { markRenderer } from "./brand.js";
+import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
+
+/** Options for {@link logfmtRenderer}. */
+export interface LogfmtRendererOptions extends KeyOrderOptions {
+  /** Render `true` as a bare `key` (a flag). Default `true`, as in structlog. */
+  readonly boolAsFlag?: boolean;
+}
+
+// structlog raises on a key with whitespace; a log call must never throw, so
+// such characters (and `=` and `"`, which would break parsing) become `_`.
+const BAD_KEY = /[\s="]/g;
+
+function formatKey(key: string): string {
+  return escapeControl(key).replace(BAD_KEY, "_");
+}
+
+function formatValue(value: unknown): string {
+  let text: string;
+  if (typeof value === "string") text = value;
+  else if (typeof value === "number" || typeof value === "bigint") text = String(value);
+  else text = JSON.stringify(toJsonSafe(value)) ?? "";
+  const needsQuotes = text.includes(" ") || text.includes("=") || text.includes('"');
+  if (needsQuotes && text.includes("\\")) text = text.replaceAll("\\", "\\\\");
+  text = escapeControl(text.replaceAll('"', '\\"'));
+  return needsQuotes ? `"${text}"` : text;
+}
+
+/**
+ * Renders the event dict in logfmt (`key=value key2="a b"`), structlog's
+ * `LogfmtRenderer` layout. Objects are written as JSON; control characters
+ * are escaped.
+ *
+ * @example
+ * logfmtRenderer({ keyOrder: ["event"], boolAsFlag: false });
+ */
+export function logfmtRenderer(options: LogfmtRendererOptions = {}): Renderer {
+  const items = itemsSorter(options);
+  const boolAsFlag = options.boolAsFlag ?? true;
+  return markRenderer((_logger, _method, eventDict) => {
+    const parts: string[] = [];
+    for (const [rawKey, value] of items(eventDict)) {
+      const key = formatKey(rawKey);
+      if (value === null || value === undefined) parts.push(`${key}=`);
+      else if (typeof value === "boolean") parts.push(value && boolAsFlag ? key : `${key}=${value}`);
+      else parts.push(`${key}=${formatValue(value)}`);
+    }
+    return parts.join(" ");
+  });
+}

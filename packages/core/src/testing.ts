@@ -1,0 +1,130 @@
+/**
+ * Helpers for your own tests: capture what your code logs, as event dicts.
+ *
+ * @example
+ * import { captureLogs } from "@structlog/core/testing";
+ * const logs = await captureLogs(() => service.charge(order));
+ * expect(logs).toContainEqual(expect.objectContaining({ event: "payment_failed", log_level: "error" }));
+ */
+import { type CaptureSink, captureState, captureStorage } from "./bound-logger.js";
+import { METHOD_TO_LEVEL_NAME } from "./levels.js";
+import { DropEvent, type EventDict, type Processor, type WrappedLogger } from "./types.js";
+
+/** Options for {@link captureLogs}. */
+export interface CaptureLogsOptions {
+  /** Processors to run before capturing, e.g. `[mergeContextVars]`. Default: none. */
+  readonly processors?: readonly Processor[];
+}
+
+/** Collects event dicts with `log_level` added (structlog's `LogCapture`). */
+export class LogCapture implements CaptureSink {
+  readonly entries: EventDict[] = [];
+  readonly #processors: readonly Processor[];
+
+  constructor(processors: readonly Processor[] = []) {
+    this.#processors = processors;
+  }
+
+  capture(method: string, eventDict: EventDict, logger: WrappedLogger): void {
+    let ed: EventDict | DropEvent = eventDict;
+    for (const p of this.#processors) {
+      ed = p(logger, method, ed);
+      if (ed === DropEvent) return;
+    }
+    ed.log_level = METHOD_TO_LEVEL_NAME[method] ?? method;
+    this.entries.push(ed);
+  }
+}
+
+/**
+ * Runs `fn` and returns the event dicts of every line logged inside it
+ * (including by cached and bound loggers), with `log_level` added, instead
+ * of writing them. The capture follows `fn`'s async context, so concurrent
+ * tests each see only their own lines. Levels filtered out by the
+ * configured wrapper class are not captured.
+ *
+ * @example
+ * const logs = captureLogs(() => getLogger().info("hi", { a: 1 }));
+ * // [{ a: 1, event: "hi", log_level: "info" }]
+ */
+export function captureLogs(fn: () => Promise<unknown>, options?: CaptureLogsOptions): Promise<EventDict[]>;
+export function captureLogs(fn: () => unknown, options?: CaptureLogsOptions): EventDict[];
+export function captureLogs(fn: () => unknown, options: CaptureLogsOptions = {}): EventDict[] | Promise<EventDict[]> {
+  const capture = new LogCapture(options.processors);
+  captureState.active++;
+  let result: unknown;
+  try {
+    result = captureStorage.run(capture, fn);
+  } catch (e) {
+    captureState.active--;
+    throw e;
+  }
+  if (result instanceof Promise) {
+    return result
+      .then(
+        () => capture.entries,
+        (e: unknown) => {
+          throw e;
+        },
+      )
+      .finally(() => {
+        captureState.active--;
+      });
+  }
+  captureState.active--;
+  return capture.entries;
+}
+
+/** One call a {@link CapturingLogger} received. */
+export interface CapturedCall {
+  readonly methodName: string;
+  readonly rendered: unknown;
+}
+
+/**
+ * A wrapped logger that stores what it is given (the rendered line and the
+ * method name) instead of writing it.
+ *
+ * @example
+ * const out = new CapturingLogger();
+ * wrapLogger(out, { processors: [jsonRenderer()] }).info("hi");
+ * out.calls[0]?.rendered; // '{"event":"hi"}'
+ */
+export class CapturingLogger implements WrappedLogger {
+  readonly calls: CapturedCall[] = [];
+  readonly name: string | undefined;
+
+  constructor(name?: string) {
+    this.name = name;
+  }
+
+  msg(rendered: unknown, methodName: string): void {
+    this.calls.push({ methodName, rendered });
+  }
+}
+
+/** A factory of {@link CapturingLogger}s that all share one `calls` list. */
+export function capturingLoggerFactory(): ((name?: string) => WrappedLogger) & { calls: CapturedCall[] } {
+  const calls: CapturedCall[] = [];
+  const factory = (name?: string): WrappedLogger => ({ name, msg: (rendered, methodName) => void calls.push({ methodName, rendered }) });
+  return Object.assign(factory, { calls });
+}
+
+/**
+ * A wrapped logger that writes nothing and returns what it is given, so a
+ * log call returns its rendered line.
+ *
+ * @example
+ * wrapLogger(new ReturnLogger(), { processors: [jsonRenderer()] }).info("hi"); // '{"event":"hi"}'
+ */
+export class ReturnLogger implements WrappedLogger {
+  readonly name: string | undefined;
+
+  constructor(name?: string) {
+    this.name = name;
+  }
+
+  msg(rendered: unknown): unknown {
+    return rendered;
+  }
+}
