@@ -4,8 +4,10 @@
  * Rules (documented in docs/values.md):
  * - Errors become pino-std-serializers' `err` shape: type, message, stack,
  *   own properties, `cause` and `aggregateErrors`, recursively.
- * - BigInt becomes its decimal string; symbols and functions their
- *   description (`"Symbol(x)"`, `"[Function: f]"`).
+ * - BigInt becomes its decimal string. A symbol or function that is a
+ *   field of the event becomes its description (`"Symbol(x)"`,
+ *   `"[Function: f]"`); nested deeper, it is left out, as JSON does.
+ *   NaN and ±Infinity become `null`, as JSON does.
  * - Map becomes an object of its entries, Set an array, a Buffer or typed
  *   array `{ type, length, base64 }` (a Buffer) or an array of its numbers.
  * - A value seen again on its own path becomes `"[Circular]"`; nesting past
@@ -80,13 +82,14 @@ export function toJsonSafe(value: unknown, ancestors: Set<object> = new Set(), d
     case "boolean":
       return value;
     case "number":
-      return Number.isFinite(value) ? value : String(value);
+      return Number.isFinite(value) ? value : null;
     case "bigint":
       return value.toString();
+    // Described where they are a field of their own; left out when nested, as JSON does.
     case "symbol":
-      return value.toString();
+      return depth === 0 ? value.toString() : undefined;
     case "function":
-      return `[Function: ${value.name || "anonymous"}]`;
+      return depth === 0 ? `[Function: ${value.name || "anonymous"}]` : undefined;
     case "undefined":
       return undefined;
   }

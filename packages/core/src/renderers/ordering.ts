@@ -27,7 +27,7 @@ export function itemsSorter({ sortKeys = false, keyOrder, dropMissing = false }:
       const rest: EventDict = { ...eventDict };
       const items: Array<[string, unknown]> = [];
       for (const key of first) {
-        const value = rest[key];
+        const value = Object.hasOwn(rest, key) ? rest[key] : null;
         delete rest[key];
         if ((value !== null && value !== undefined) || !dropMissing) items.push([key, value]);
       }

@@ -1,0 +1,246 @@
+import { describe, expect, it } from "vitest";
+import { BoundLogger, makeFilteringBoundLogger } from "../src/index.js";
+import { addLogLevel } from "../src/processors/level.js";
+import { CapturingLogger } from "../src/testing.js";
+import { DropEvent, type EventDict } from "../src/types.js";
+import { capturing } from "./helpers.js";
+
+describe("bind()", () => {
+  it("returns a new logger and leaves the parent unchanged", () => {
+    const { log, dicts } = capturing();
+    const child = log.bind({ a: 1 });
+    log.info("parent");
+    child.info("child");
+    expect(dicts()).toEqual([{ event: "parent" }, { a: 1, event: "child" }]);
+  });
+
+  it("adds to the context already bound", () => {
+    const { log, dicts } = capturing();
+    log.bind({ order_id: "ORD-101", user_id: 42 }).bind({ item_count: 3 }).info("x");
+    expect(dicts()[0]).toEqual({ order_id: "ORD-101", user_id: 42, item_count: 3, event: "x" });
+  });
+
+  it("overrides a bound key with a later bind", () => {
+    const { log, dicts } = capturing();
+    log.bind({ a: 1 }).bind({ a: 2 }).info("x");
+    expect(dicts()[0]).toEqual({ a: 2, event: "x" });
+  });
+
+  it("keeps a __proto__ key as a plain field", () => {
+    const { log, dicts } = capturing();
+    log.bind(JSON.parse('{"__proto__": {"polluted": true}}')).info("x");
+    const ed = dicts()[0] as EventDict;
+    expect(Object.getPrototypeOf(ed)).toBe(Object.prototype);
+    expect(Object.keys(ed)).toContain("__proto__");
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe("new()", () => {
+  it("starts from a fresh context with only the given fields", () => {
+    const { log, dicts } = capturing();
+    log.bind({ a: 1 }).new({ b: 2 }).info("x");
+    expect(dicts()[0]).toEqual({ b: 2, event: "x" });
+  });
+});
+
+describe("unbind()", () => {
+  it("removes bound keys", () => {
+    const { log, dicts } = capturing();
+    log.bind({ a: 1, b: 2 }).unbind("a").info("x");
+    expect(dicts()[0]).toEqual({ b: 2, event: "x" });
+  });
+
+  it("throws on a key that is not bound, naming tryUnbind", () => {
+    const { log } = capturing();
+    expect(() => log.bind({ a: 1 }).unbind("b")).toThrow(/"b" is not bound; use tryUnbind/);
+  });
+});
+
+describe("tryUnbind()", () => {
+  it("ignores keys that are not bound", () => {
+    const { log, dicts } = capturing();
+    log.bind({ a: 1 }).tryUnbind("a", "missing").info("x");
+    expect(dicts()[0]).toEqual({ event: "x" });
+  });
+});
+
+describe("log call shapes", () => {
+  it("puts call fields after bound fields and the event last", () => {
+    const { log, dicts } = capturing();
+    log.bind({ a: 1 }).info("evt", { b: 2 });
+    expect(Object.keys(dicts()[0] as EventDict)).toEqual(["a", "b", "event"]);
+  });
+
+  it("lets a call field override a bound field for that call only", () => {
+    const { log, dicts } = capturing();
+    const bound = log.bind({ a: 1 });
+    bound.info("x", { a: 2 });
+    bound.info("y");
+    expect(dicts()).toEqual([
+      { a: 2, event: "x" },
+      { a: 1, event: "y" },
+    ]);
+  });
+
+  it("accepts pino's (obj, msg) shape", () => {
+    const { log, dicts } = capturing();
+    log.info({ res: 200 }, "request completed");
+    expect(dicts()[0]).toEqual({ res: 200, event: "request completed" });
+  });
+
+  it("formats pino's printf-style arguments", () => {
+    const { log, dicts } = capturing();
+    log.info("Server listening at %s", "http://127.0.0.1:3000");
+    expect(dicts()[0]).toEqual({ event: "Server listening at http://127.0.0.1:3000" });
+  });
+
+  it("uses obj.msg as the event when no message is given", () => {
+    const { log, dicts } = capturing();
+    log.info({ msg: "hello", a: 1 });
+    expect(dicts()[0]).toEqual({ a: 1, event: "hello" });
+  });
+
+  it("puts a bare Error under exc_info with its message as the event", () => {
+    const { log, dicts } = capturing();
+    const err = new Error("boom");
+    log.error(err);
+    expect(dicts()[0]).toEqual({ exc_info: err, event: "boom" });
+  });
+
+  it("puts an Error second argument under exc_info", () => {
+    const { log, dicts } = capturing();
+    const err = new Error("boom");
+    log.error("failed", err);
+    expect(dicts()[0]).toEqual({ exc_info: err, event: "failed" });
+  });
+
+  it("logs at the level named by log(level, …)", () => {
+    const { log, out } = capturing();
+    log.log("warning", "x");
+    expect(out.calls[0]?.methodName).toBe("warning");
+  });
+});
+
+describe("methods", () => {
+  it.each([
+    ["trace", "trace"],
+    ["debug", "debug"],
+    ["info", "info"],
+    ["warning", "warning"],
+    ["warn", "warning"],
+    ["error", "error"],
+    ["exception", "error"],
+    ["critical", "critical"],
+    ["fatal", "critical"],
+  ] as const)("%s() logs at level %s", (method, level) => {
+    const { log, dicts } = capturing([addLogLevel]);
+    log[method]("x");
+    expect(dicts()[0]?.level).toBe(level);
+  });
+});
+
+describe("makeFilteringBoundLogger()", () => {
+  it("skips calls below its level", () => {
+    const { log, dicts } = capturing([], { wrapperClass: makeFilteringBoundLogger("info") });
+    log.debug("hidden");
+    log.info("shown");
+    expect(dicts().map((d) => d.event)).toEqual(["shown"]);
+  });
+
+  it("builds no event dict and runs no processor for a filtered call", () => {
+    let ran = 0;
+    const counting = (_l: unknown, _m: string, ed: EventDict) => {
+      ran++;
+      return ed;
+    };
+    const { log } = capturing([counting], { wrapperClass: makeFilteringBoundLogger("error") });
+    const fields = {
+      get expensive() {
+        throw new Error("fields were read");
+      },
+    };
+    log.debug("x", fields);
+    log.info("x", fields);
+    expect(ran).toBe(0);
+  });
+
+  it("replaces filtered methods with a shared no-op on the prototype", () => {
+    const Cls = makeFilteringBoundLogger("info");
+    expect(Cls.prototype.debug).toBe(Cls.prototype.trace);
+    expect(Cls.prototype.info).toBe(BoundLogger.prototype.info);
+  });
+
+  it("keeps its level across bind()", () => {
+    const { log, dicts } = capturing([], { wrapperClass: makeFilteringBoundLogger("warning") });
+    log.bind({ a: 1 }).info("hidden");
+    expect(dicts()).toEqual([]);
+  });
+
+  it("throws on an unknown level, listing the valid ones", () => {
+    expect(() => makeFilteringBoundLogger("verbose")).toThrow(/Unknown log level "verbose": use one of trace, debug, info/);
+  });
+
+  it("answers isEnabledFor()", () => {
+    const { log } = capturing([], { wrapperClass: makeFilteringBoundLogger("info") });
+    expect([log.isEnabledFor("debug"), log.isEnabledFor("info"), log.isEnabledFor("error")]).toEqual([false, true, true]);
+  });
+});
+
+describe("pino compatibility", () => {
+  it("reports its level with pino's names", () => {
+    const { log } = capturing([], { wrapperClass: makeFilteringBoundLogger("warning") });
+    expect(log.level).toBe("warn");
+  });
+
+  it("child(bindings) binds like bind()", () => {
+    const { log, dicts } = capturing();
+    log.child({ reqId: "r1" }).info("x");
+    expect(dicts()[0]).toEqual({ reqId: "r1", event: "x" });
+  });
+
+  it("child(bindings, { level }) filters at the new level", () => {
+    const { log, dicts } = capturing();
+    const quiet = log.child({}, { level: "error" });
+    quiet.info("hidden");
+    quiet.error("shown");
+    expect(dicts().map((d) => d.event)).toEqual(["shown"]);
+    expect(quiet.level).toBe("error");
+  });
+
+  it("setting level changes what this logger logs", () => {
+    const { log } = capturing();
+    const bound = log.bind({});
+    bound.level = "warn";
+    expect([bound.isLevelEnabled("info"), bound.isLevelEnabled("warn")]).toEqual([false, true]);
+  });
+
+  it("has the methods Fastify's logger contract checks", () => {
+    const { log } = capturing();
+    for (const m of ["info", "error", "debug", "fatal", "warn", "trace", "child", "silent"] as const) {
+      expect(typeof log[m]).toBe("function");
+    }
+  });
+});
+
+describe("a failing processor", () => {
+  it("never throws out of the log call and still writes the line", () => {
+    const out = new CapturingLogger();
+    const boom = () => {
+      throw new Error("processor broke");
+    };
+    const log = new BoundLogger(out, [boom, () => "unreachable"], {});
+    expect(() => log.info("still_logged", { a: 1 })).not.toThrow();
+    const line = JSON.parse(out.calls[0]?.rendered as string);
+    expect(line).toMatchObject({ a: 1, event: "still_logged", structlog_error: "processor boom threw: Error: processor broke" });
+  });
+});
+
+describe("DropEvent", () => {
+  it("stops the chain and writes nothing", () => {
+    const { log, out } = capturing([(_l, _m, ed) => (ed.event === "noise" ? DropEvent : ed)]);
+    log.info("noise");
+    log.info("signal");
+    expect(out.calls.map((c) => (c.rendered as EventDict).event)).toEqual(["signal"]);
+  });
+});

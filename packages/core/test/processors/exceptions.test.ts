@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { dictTracebacks, type ExceptionDict, formatException, formatExcInfo } from "../../src/processors/exceptions.js";
+import type { EventDict } from "../../src/types.js";
+
+const run = (p: typeof formatExcInfo, ed: EventDict) => p({ msg: () => undefined }, "error", ed) as EventDict;
+
+describe("formatExcInfo", () => {
+  it("replaces exc_info with the formatted exception", () => {
+    const ed = run(formatExcInfo, { event: "x", exc_info: new TypeError("bad input") });
+    expect(ed.exc_info).toBeUndefined();
+    expect(ed.exception).toMatch(/^TypeError: bad input\n\s+at /);
+  });
+
+  it("leaves an event without exc_info untouched", () => {
+    expect(run(formatExcInfo, { event: "x" })).toEqual({ event: "x" });
+  });
+
+  it("drops exc_info: true, which has no current exception in JavaScript", () => {
+    expect(run(formatExcInfo, { event: "x", exc_info: true })).toEqual({ event: "x" });
+  });
+
+  it("formats a thrown non-Error value", () => {
+    expect(run(formatExcInfo, { exc_info: "just a string" }).exception).toBe("just a string");
+  });
+});
+
+describe("formatException()", () => {
+  it("includes the cause chain", () => {
+    const text = formatException(new Error("outer", { cause: new RangeError("inner") }));
+    expect(text).toMatch(/Error: outer[\s\S]*Caused by:\nRangeError: inner/);
+  });
+
+  it("includes the members of an AggregateError", () => {
+    const text = formatException(new AggregateError([new Error("one"), new Error("two")], "many"));
+    expect(text).toMatch(/AggregateError: many[\s\S]*\[errors\[0\]\]\n\s+Error: one[\s\S]*\[errors\[1\]\]\n\s+Error: two/);
+  });
+
+  it("cuts a cause cycle", () => {
+    const a = new Error("a");
+    const b = new Error("b", { cause: a });
+    (a as { cause?: unknown }).cause = b;
+    expect(formatException(a)).toMatch(/\[Circular cause\]$/);
+  });
+
+  it("escapes terminal escapes in the message", () => {
+    expect(formatException(new Error("\u001b[2Jcleared"))).not.toContain("\u001b");
+  });
+});
+
+describe("dictTracebacks", () => {
+  it("lists the error and its causes with parsed frames", () => {
+    const err = new Error("outer", { cause: new TypeError("inner") });
+    const [outer, inner] = run(dictTracebacks, { exc_info: err }).exception as ExceptionDict[];
+    expect(outer).toMatchObject({ exc_type: "Error", exc_value: "outer", is_cause: false });
+    expect(inner).toMatchObject({ exc_type: "TypeError", exc_value: "inner", is_cause: true });
+    expect(outer?.frames[0]).toMatchObject({ filename: expect.stringContaining("exceptions.test.ts"), lineno: expect.any(Number) });
+  });
+
+  it("nests the members of an AggregateError", () => {
+    const [agg] = run(dictTracebacks, { exc_info: new AggregateError([new Error("one")], "many") }).exception as ExceptionDict[];
+    expect(agg?.exceptions?.[0]?.[0]).toMatchObject({ exc_type: "Error", exc_value: "one" });
+  });
+
+  it("keeps the error's own properties", () => {
+    const err = Object.assign(new Error("nope"), { code: "ENOENT", statusCode: 404 });
+    const [entry] = run(dictTracebacks, { exc_info: err }).exception as ExceptionDict[];
+    expect(entry?.attributes).toEqual({ code: "ENOENT", statusCode: 404 });
+  });
+});

@@ -1,0 +1,77 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { configure, contextvars, getLogger, makeFilteringBoundLogger, processors, resetDefaults, wrapLogger } from "../src/index.js";
+import { CapturingLogger, captureLogs, ReturnLogger } from "../src/testing.js";
+
+afterEach(() => resetDefaults());
+
+describe("captureLogs()", () => {
+  it("returns the event dicts with log_level added", () => {
+    const logs = captureLogs(() => getLogger().bind({ a: 1 }).warning("careful", { b: 2 }));
+    expect(logs).toEqual([{ a: 1, b: 2, event: "careful", log_level: "warning" }]);
+  });
+
+  it("captures lines of cached loggers", () => {
+    configure({ cacheLoggerOnFirstUse: true });
+    const log = getLogger("cached");
+    log.info("warm");
+    expect(captureLogs(() => log.info("captured"))).toEqual([{ event: "captured", log_level: "info" }]);
+  });
+
+  it("captures async code", async () => {
+    const logs = await captureLogs(async () => {
+      await sleep(1);
+      getLogger().info("later");
+    });
+    expect(logs).toEqual([{ event: "later", log_level: "info" }]);
+  });
+
+  it("keeps concurrent captures apart", async () => {
+    const [a, b] = await Promise.all([
+      captureLogs(async () => {
+        await sleep(3);
+        getLogger().info("a");
+      }),
+      captureLogs(async () => {
+        await sleep(1);
+        getLogger().info("b");
+      }),
+    ]);
+    expect([a.map((e) => e.event), b.map((e) => e.event)]).toEqual([["a"], ["b"]]);
+  });
+
+  it("runs the processors it is given, e.g. to merge context variables", () => {
+    const logs = contextvars.boundContextVars({ request_id: "r1" }, () =>
+      captureLogs(() => getLogger().info("x"), { processors: [contextvars.mergeContextVars] }),
+    );
+    expect(logs[0]).toMatchObject({ request_id: "r1" });
+  });
+
+  it("does not capture levels filtered out by the wrapper class", () => {
+    configure({ wrapperClass: makeFilteringBoundLogger("info") });
+    expect(captureLogs(() => getLogger().debug("hidden"))).toEqual([]);
+  });
+
+  it("rethrows what fn throws", () => {
+    expect(() =>
+      captureLogs(() => {
+        throw new Error("inside");
+      }),
+    ).toThrow("inside");
+  });
+});
+
+describe("ReturnLogger", () => {
+  it("makes the log call return its rendered line", () => {
+    const log = wrapLogger(new ReturnLogger(), { processors: [processors.jsonRenderer()] });
+    expect(log.info("hi")).toBe('{"event":"hi"}');
+  });
+});
+
+describe("CapturingLogger", () => {
+  it("records the rendered line and the method name", () => {
+    const out = new CapturingLogger();
+    wrapLogger(out, { processors: [processors.jsonRenderer()] }).warn("w");
+    expect(out.calls).toEqual([{ methodName: "warn", rendered: '{"event":"w"}' }]);
+  });
+});

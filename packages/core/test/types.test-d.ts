@@ -1,0 +1,71 @@
+import { describe, expectTypeOf, it } from "vitest";
+import type { EventDict, Logger, Processor, Renderer } from "../src/index.js";
+import * as structlog from "../src/index.js";
+
+describe("processor chains", () => {
+  it("accept processors followed by a renderer", () => {
+    structlog.configure({
+      processors: [structlog.contextvars.mergeContextVars, structlog.processors.addLogLevel, structlog.processors.jsonRenderer()],
+    });
+  });
+
+  it("reject a chain that does not end in a renderer", () => {
+    // @ts-expect-error the last step must render
+    structlog.configure({ processors: [structlog.processors.addLogLevel, structlog.processors.timeStamper()] });
+  });
+
+  it("reject a renderer in the middle", () => {
+    // @ts-expect-error a renderer returns a string, not an event dict
+    structlog.configure({
+      processors: [structlog.processors.jsonRenderer(), structlog.processors.addLogLevel, structlog.processors.jsonRenderer()],
+    });
+  });
+
+  it("accept a conditional renderer", () => {
+    const production = Math.random() > 2;
+    structlog.configure({
+      processors: [
+        structlog.processors.addLogLevel,
+        production ? structlog.processors.jsonRenderer() : structlog.dev.consoleRenderer({ colors: true }),
+      ],
+    });
+  });
+
+  it("accept a shared list spread before the renderer", () => {
+    const shared: Processor[] = [structlog.processors.addLogLevel];
+    structlog.configure({ processors: [...shared, structlog.processors.logfmtRenderer()] });
+  });
+});
+
+describe("custom processors", () => {
+  it("are plain typed functions", () => {
+    const addHost: Processor = (_logger, _method, eventDict) => {
+      expectTypeOf(eventDict).toEqualTypeOf<EventDict>();
+      eventDict.host = "h";
+      return eventDict;
+    };
+    const drop: Processor = () => structlog.DropEvent;
+    const render: Renderer = (_l, _m, ed) => String(ed.event);
+    structlog.configure({ processors: [addHost, drop, render] });
+  });
+});
+
+describe("loggers", () => {
+  it("bind() returns a logger", () => {
+    expectTypeOf(structlog.getLogger("x").bind({ a: 1 })).toEqualTypeOf<Logger>();
+  });
+
+  it("log methods take the structlog and pino shapes", () => {
+    const log = structlog.getLogger();
+    log.info("event", { a: 1 });
+    log.info({ a: 1 }, "message");
+    log.error(new Error("e"));
+    log.info("value %d", 3);
+    // @ts-expect-error an event is required before fields
+    log.info(undefined, { a: 1 }, 3);
+  });
+
+  it("level is a string", () => {
+    expectTypeOf(structlog.getLogger().level).toEqualTypeOf<string>();
+  });
+});
