@@ -112,6 +112,7 @@ describe("jsonRenderer() with bad input", () => {
     ],
     ["a nested BigInt", { deep: { n: 1n } }, { deep: { n: "1" } }],
     ["an object with a null prototype", Object.assign(Object.create(null), { a: 1 }), { a: 1 }],
+    // biome-ignore lint/suspicious/noSparseArray: a sparse array is the input under test.
     ["a sparse array", [1, , 3], [1, null, 3]],
   ];
 
