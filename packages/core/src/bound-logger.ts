@@ -5,6 +5,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { format } from "node:util";
+import { assignFields, mergeFields } from "./fields.js";
 import { type LevelInput, levelToNumber, METHOD_LEVELS, pinoLevelName } from "./levels.js";
 import { report } from "./report.js";
 import { isError, safeStringify } from "./serialize.js";
@@ -89,27 +90,36 @@ function isPlainFields(value: unknown): value is Fields {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !isError(value);
 }
 
+/** The event dict with `event` set last, as structlog orders it. */
+function withEvent(ed: EventDict, event: unknown): EventDict {
+  ed.event = event;
+  return ed;
+}
+
 /**
  * Builds the event dict: context, then call fields, then `event` (the
- * order structlog uses). Spreads (not `Object.assign`) so a `__proto__` key
- * stays a plain field.
+ * order structlog uses).
  */
 function buildEventDict(context: Fields, a: unknown, b: unknown, rest: unknown[]): EventDict {
+  const ed = mergeFields(context);
   if (typeof a === "string") {
-    if (b === undefined) return { ...context, event: a };
+    if (b === undefined) return withEvent(ed, a);
     if (rest.length === 0) {
-      if (isPlainFields(b)) return { ...context, ...b, event: a };
-      if (isError(b)) return { ...context, exc_info: b, event: a };
+      if (isPlainFields(b)) return withEvent(assignFields(ed, b), a);
+      if (isError(b)) {
+        ed.exc_info = b;
+        return withEvent(ed, a);
+      }
     }
-    return { ...context, event: format(a, b, ...rest) };
+    return withEvent(ed, format(a, b, ...rest));
   }
   if (isError(a)) {
-    const event = typeof b === "string" ? format(b, ...rest) : a.message;
-    return { ...context, exc_info: a, event };
+    ed.exc_info = a;
+    return withEvent(ed, typeof b === "string" ? format(b, ...rest) : a.message);
   }
   if (typeof a === "object" && a !== null) {
     // pino's (obj, msg) shape: the message, or obj.msg, is the event.
-    const ed: EventDict = { ...context, ...(a as Fields) };
+    assignFields(ed, a as Fields);
     if (typeof b === "string") ed.event = rest.length === 0 ? b : format(b, ...rest);
     else if (Object.hasOwn(ed, "msg") && !Object.hasOwn(context, "msg")) {
       ed.event = ed.msg;
@@ -117,8 +127,8 @@ function buildEventDict(context: Fields, a: unknown, b: unknown, rest: unknown[]
     }
     return ed;
   }
-  if (a === undefined) return { ...context };
-  return { ...context, event: b === undefined ? a : format(a, b, ...rest) };
+  if (a === undefined) return ed;
+  return withEvent(ed, b === undefined ? a : format(a, b, ...rest));
 }
 
 function processorName(fn: unknown): string {
@@ -147,7 +157,7 @@ function process(self: BoundLogger, method: string, eventDict: EventDict): unkno
     }
   } catch (e) {
     report(processorName(processors[i]), e);
-    value = safeStringify({ ...eventDict, structlog_error: `${processorName(processors[i])} threw: ${errorText(e)}` });
+    value = safeStringify({ ...mergeFields(eventDict), structlog_error: `${processorName(processors[i])} threw: ${errorText(e)}` });
   }
   try {
     return logger.msg(value, method);
@@ -220,11 +230,11 @@ export class BoundLogger implements Logger {
   }
 
   bind(fields: Fields): this {
-    return this.#derive({ ...this._context, ...fields });
+    return this.#derive(mergeFields(this._context, fields));
   }
 
   new(fields: Fields = {}): this {
-    return this.#derive({ ...fields });
+    return this.#derive(mergeFields(fields));
   }
 
   unbind(...keys: string[]): this {
@@ -236,19 +246,19 @@ export class BoundLogger implements Logger {
   }
 
   tryUnbind(...keys: string[]): this {
-    const context = { ...this._context };
+    const context = mergeFields(this._context);
     for (const key of keys) delete context[key];
     return this.#derive(context);
   }
 
   child(bindings: Fields, options?: ChildOptions): this {
-    const context = bindings === undefined || bindings === null ? { ...this._context } : { ...this._context, ...bindings };
+    const context = mergeFields(this._context, bindings ?? undefined);
     if (options?.level === undefined) return this.#derive(context);
     return this.#derive(context, levelToNumber(options.level));
   }
 
   bindings(): Fields {
-    return { ...this._context };
+    return mergeFields(this._context);
   }
 
   #effectiveLevel(): number {

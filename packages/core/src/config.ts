@@ -16,6 +16,7 @@ import {
   makeFilteringBoundLogger,
 } from "./bound-logger.js";
 import { mergeContextVars } from "./context.js";
+import { mergeFields } from "./fields.js";
 import type { LevelInput } from "./levels.js";
 import { printLoggerFactory } from "./output/loggers.js";
 import { formatExcInfo } from "./processors/exceptions.js";
@@ -212,7 +213,7 @@ class LazyLogger implements Logger {
     const o = this.#options;
     const Wrapper = o.wrapperClass ?? c.wrapperClass;
     const wrapped = o.logger ?? named(c.loggerFactory(o.name), o.name);
-    const bound = new Wrapper(wrapped, o.processors ?? c.processors, { ...o.initialValues });
+    const bound = new Wrapper(wrapped, o.processors ?? c.processors, mergeFields(o.initialValues));
     if (o.cacheLoggerOnFirstUse ?? c.cacheLoggerOnFirstUse) {
       this.#cached = bound;
       this.#cachedAt = generation;

@@ -14,6 +14,7 @@
  * - Outside any scope, bindings go to one process-wide scope.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { defineField, mergeFields } from "./fields.js";
 import type { EventDict, Fields, Processor, WrappedLogger } from "./types.js";
 
 /** One scope's variables. `keys` is kept beside `vars` so merging is a plain loop. */
@@ -56,7 +57,7 @@ export function bindContextVars(fields: Fields): ContextToken {
   for (const key of Object.keys(fields)) {
     previous.set(key, { had: Object.hasOwn(scope.vars, key), value: scope.vars[key] });
   }
-  setVars(scope, { ...scope.vars, ...fields });
+  setVars(scope, mergeFields(scope.vars, fields));
   return { scope, previous };
 }
 
@@ -70,7 +71,7 @@ export function bindContextVars(fields: Fields): ContextToken {
  */
 export function resetContextVars(token: ContextToken): void {
   const scope = token.scope as Scope;
-  const vars = { ...scope.vars };
+  const vars = mergeFields(scope.vars);
   for (const [key, { had, value }] of token.previous) {
     if (had) defineField(vars, key, value);
     else delete vars[key];
@@ -86,7 +87,7 @@ export function resetContextVars(token: ContextToken): void {
  */
 export function unbindContextVars(...keys: string[]): void {
   const scope = currentScope();
-  const vars = { ...scope.vars };
+  const vars = mergeFields(scope.vars);
   for (const key of keys) delete vars[key];
   setVars(scope, vars);
 }
@@ -108,7 +109,7 @@ export function clearContextVars(): void {
  * getContextVars(); // { request_id: "…", user_id: 42 }
  */
 export function getContextVars(): Record<string, unknown> {
-  return { ...currentScope().vars };
+  return mergeFields(currentScope().vars);
 }
 
 /**
@@ -119,7 +120,7 @@ export function getContextVars(): Record<string, unknown> {
  * getMergedContextVars(log.bind({ a: 1 }));
  */
 export function getMergedContextVars(logger: { readonly context: Fields }): Record<string, unknown> {
-  return { ...currentScope().vars, ...logger.context };
+  return mergeFields(currentScope().vars, logger.context);
 }
 
 /**
@@ -136,7 +137,7 @@ export function boundContextVars<T>(fields: Fields, fn: () => T): T {
 
 /** A scope that starts from the current one plus `fields` (for the HTTP integrations). */
 export function newScope(fields: Fields): Scope {
-  const vars = { ...currentScope().vars, ...fields };
+  const vars = mergeFields(currentScope().vars, fields);
   return { vars, keys: Object.keys(vars) };
 }
 
@@ -161,12 +162,3 @@ export const mergeContextVars: Processor = (_logger: WrappedLogger, _method: str
   }
   return eventDict;
 };
-
-/** Sets `key` as an own property, even when it is `__proto__`. */
-export function defineField(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  } else {
-    target[key] = value;
-  }
-}

@@ -1,3 +1,4 @@
+import { mergeFields } from "../fields.js";
 import { formatException } from "../processors/exceptions.js";
 import { escapeControl, isError, repr, str } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
@@ -149,7 +150,7 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
 
   return markRenderer((_logger, _method, eventDict: EventDict) => {
     const { stack, exception, exc_info: excInfo } = eventDict;
-    const rest: EventDict = { ...eventDict };
+    const rest: EventDict = mergeFields(eventDict);
     delete rest.stack;
     delete rest.exception;
     delete rest.exc_info;

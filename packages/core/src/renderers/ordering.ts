@@ -1,4 +1,5 @@
 /** Key ordering shared by the key-value and logfmt renderers (structlog's `_items_sorter`). */
+import { mergeFields } from "../fields.js";
 import type { EventDict } from "../types.js";
 
 /** Options that decide which keys are rendered, in which order. */
@@ -24,7 +25,7 @@ export function itemsSorter({ sortKeys = false, keyOrder, dropMissing = false }:
   if (keyOrder !== undefined && keyOrder.length > 0) {
     const first = [...keyOrder];
     return (eventDict) => {
-      const rest: EventDict = { ...eventDict };
+      const rest: EventDict = mergeFields(eventDict);
       const items: Array<[string, unknown]> = [];
       for (const key of first) {
         const value = Object.hasOwn(rest, key) ? rest[key] : null;
