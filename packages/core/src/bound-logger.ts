@@ -29,8 +29,8 @@ export interface ChildOptions {
   readonly level?: LevelInput | string;
 }
 
-/** What every bound logger (and the lazy logger `getLogger()` returns) offers. */
-export interface Logger {
+/** The logging methods, one per level name. */
+export interface LogMethods {
   readonly trace: LogMethod;
   readonly debug: LogMethod;
   readonly info: LogMethod;
@@ -41,8 +41,11 @@ export interface Logger {
   readonly exception: LogMethod;
   readonly critical: LogMethod;
   readonly fatal: LogMethod;
-  /** Does nothing: Fastify's logger contract has it. */
-  silent(...args: unknown[]): void;
+}
+
+/** What every bound logger (and the lazy logger `getLogger()` returns) offers. */
+export interface Logger extends LogMethods {
+  /** Does nothing: Fastify's logger contract has it. */ silent(...args: unknown[]): void;
   /** Logs at `level` (a name or number). */
   log(level: LevelInput | string, event: string, fields?: Fields): unknown;
   /** A new logger with `fields` added to the context. */
@@ -194,6 +197,9 @@ function makeMethod(method: LogMethodName): LogMethod {
   return fn as LogMethod;
 }
 
+// Merged with the class below, to type the methods installed on its prototype.
+export interface BoundLogger extends LogMethods {}
+
 /**
  * structlog's bound logger. Create loggers with `getLogger()` or
  * `wrapLogger()`; subclasses made by `makeFilteringBoundLogger()` skip the
@@ -203,6 +209,7 @@ function makeMethod(method: LogMethodName): LogMethod {
  * const log = getLogger("orders").bind({ order_id: "ORD-101" });
  * log.info("order_paid", { amount: 42 });
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below.
 export class BoundLogger implements Logger {
   /** The lowest level this class logs. */
   static readonly minLevel: number = 0;
@@ -309,16 +316,6 @@ export class BoundLogger implements Logger {
     const target = this._logger as { flush?: () => void };
     if (typeof target.flush === "function") target.flush();
   }
-
-  declare trace: LogMethod;
-  declare debug: LogMethod;
-  declare info: LogMethod;
-  declare warning: LogMethod;
-  declare warn: LogMethod;
-  declare error: LogMethod;
-  declare exception: LogMethod;
-  declare critical: LogMethod;
-  declare fatal: LogMethod;
 }
 
 for (const m of LOG_METHODS) {

@@ -11,8 +11,9 @@ import {
   BoundLogger,
   type BoundLoggerClass,
   type ChildOptions,
+  LOG_METHODS,
   type Logger,
-  type LogMethod,
+  type LogMethods,
   makeFilteringBoundLogger,
 } from "./bound-logger.js";
 import { mergeContextVars } from "./context.js";
@@ -197,6 +198,9 @@ function named(logger: WrappedLogger, name: string | undefined): WrappedLogger {
  * logger from the configuration at first use (structlog's
  * `BoundLoggerLazyProxy`).
  */
+// biome-ignore lint/correctness/noUnusedVariables: merged with the class below, to type the methods installed on its prototype.
+interface LazyLogger extends LogMethods {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below.
 class LazyLogger implements Logger {
   readonly #options: LazyOptions;
   #cached: BoundLogger | undefined;
@@ -261,18 +265,9 @@ class LazyLogger implements Logger {
   flush(): void {
     this.resolve().flush();
   }
-  declare trace: LogMethod;
-  declare debug: LogMethod;
-  declare info: LogMethod;
-  declare warning: LogMethod;
-  declare warn: LogMethod;
-  declare error: LogMethod;
-  declare exception: LogMethod;
-  declare critical: LogMethod;
-  declare fatal: LogMethod;
 }
 
-for (const m of ["trace", "debug", "info", "warning", "warn", "error", "exception", "critical", "fatal"] as const) {
+for (const m of LOG_METHODS) {
   const fn = function (this: LazyLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
     const bound = this.resolve();
     return (bound[m] as (...args: unknown[]) => unknown).call(bound, a, b, ...rest);
