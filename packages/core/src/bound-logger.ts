@@ -90,7 +90,10 @@ function noop(): undefined {
 }
 
 function isPlainFields(value: unknown): value is Fields {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !isError(value);
+  if (typeof value !== "object" || value === null) return false;
+  // The common case, an object literal, skips the slower cross-realm Error check.
+  if (Object.getPrototypeOf(value) === Object.prototype) return true;
+  return !Array.isArray(value) && !isError(value);
 }
 
 /** The event dict with `event` set last, as structlog orders it. */
