@@ -141,10 +141,12 @@ export class BufferedWriter implements LineWriter {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
+    // Not unref'd: an unref'd immediate does not keep the poll phase from
+    // blocking, so on an idle server the batch would wait for the next I/O.
     setImmediate(() => {
       this.#scheduled = false;
       this.#drain(false);
-    }).unref();
+    });
   }
 
   #retryLater(): void {

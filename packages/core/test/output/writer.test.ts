@@ -55,6 +55,25 @@ describe("BufferedWriter", () => {
   });
 });
 
+describe("an idle process", () => {
+  it("gets its buffered line written without waiting for other I/O", async () => {
+    // A listening server keeps the loop alive but idle: the batch must still go out.
+    const script = `
+      import * as s from ${JSON.stringify(new URL("../../dist/index.js", import.meta.url).href)};
+      import { createServer } from "node:http";
+      s.configure({ processors: [s.processors.jsonRenderer()], loggerFactory: s.printLoggerFactory() });
+      createServer().listen(0, "127.0.0.1", () => setTimeout(() => s.getLogger().info("listening"), 10));
+    `;
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const first = await new Promise<string>((resolve) => child.stdout.once("data", (d: Buffer) => resolve(d.toString())));
+      expect(first).toBe('{"event":"listening"}\n');
+    } finally {
+      child.kill();
+    }
+  });
+});
+
 describe("writeLoggerFactory()", () => {
   it("appends to a file path", () => {
     const file = tempFile();
