@@ -8,6 +8,14 @@
  */
 
 export {
+  asFastifyLogger,
+  type FastifyChildOptions,
+  type FastifyLogger,
+  type FastifyLoggerOptions,
+  type FastifyLogSerializer,
+  type FastifyLogSerializers,
+} from "./adapters/fastify-logger.js";
+export {
   BoundLogger,
   type BoundLoggerClass,
   type ChildOptions,

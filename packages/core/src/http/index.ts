@@ -4,12 +4,15 @@
  * and the request scope.
  */
 export { contextStorage, newScope } from "../context.js";
+export { report } from "../report.js";
 export {
+  HTTP_OPTION_KEYS,
   type HttpLoggingOptions,
   levelForOutcome,
   pathOf,
   type RequestOutcome,
   type ResolvedHttpLoggingOptions,
+  rejectUnknownOptions,
   requestOutcomeFields,
   resolveHttpOptions,
 } from "./request-event.js";
@@ -17,6 +20,7 @@ export { acceptRequestId, DEFAULT_REQUEST_ID_MAX_LENGTH, generateRequestId, SAFE
 export {
   DEFAULT_CENSOR,
   DEFAULT_REDACTED_HEADERS,
+  REJECTED_REQUEST_ID,
   type RedactOptions,
   redactHeaders,
   serializeRequest,

@@ -132,6 +132,49 @@ export interface ResolvedHttpLoggingOptions<Req, Res> {
   readonly censor: string;
 }
 
+/** The names of the {@link HttpLoggingOptions}, for integrations that reject misspelt options. */
+export const HTTP_OPTION_KEYS: readonly (keyof HttpLoggingOptions)[] = Object.freeze([
+  "requestIdHeader",
+  "trustRequestId",
+  "requestIdMaxLength",
+  "generateRequestId",
+  "responseIdHeader",
+  "requestIdKey",
+  "getUserId",
+  "logger",
+  "loggerName",
+  "completedEvent",
+  "logRequestStarted",
+  "startedEvent",
+  "skip",
+  "ignorePaths",
+  "customFields",
+  "logRemoteAddress",
+  "logHeaders",
+  "redactHeaders",
+  "censor",
+] as const);
+
+/**
+ * Throws when `options` has a key that is neither a shared option nor one of
+ * `extraKeys`: a misspelt option (`requestIDHeader`) would otherwise be
+ * ignored without a word.
+ *
+ * @example
+ * rejectUnknownOptions(options, "structlogMiddleware()", ["logRequestLogger"]);
+ */
+export function rejectUnknownOptions(options: object, where: string, extraKeys: readonly string[] = []): void {
+  if (options === null || typeof options !== "object") return;
+  const known = new Set<string>([...HTTP_OPTION_KEYS, ...extraKeys]);
+  for (const key of Object.keys(options)) {
+    if (!known.has(key)) {
+      const near = [...known].find((k) => k.toLowerCase() === key.toLowerCase());
+      const hint = near === undefined ? `the options are ${[...known].join(", ")}` : `did you mean ${JSON.stringify(near)}?`;
+      throw new TypeError(`${where}: unknown option ${JSON.stringify(key)}; ${hint}.`);
+    }
+  }
+}
+
 function check(condition: boolean, message: string): void {
   if (!condition) throw new TypeError(message);
 }

@@ -3,7 +3,13 @@
  * credential-bearing headers redacted. Shared by the integrations.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { req as pinoReq, res as pinoRes } from "pino-std-serializers";
+import stdSerializers from "pino-std-serializers";
+import { acceptRequestId } from "./request-id.js";
+
+// A default import: Node's ESM loader cannot see `req` and `res` as named
+// exports of this CommonJS module (they are member expressions in its
+// module.exports literal), so a named import fails when the module loads.
+const { req: pinoReq, res: pinoRes } = stdSerializers;
 
 /** Headers redacted by default: they carry credentials. */
 export const DEFAULT_REDACTED_HEADERS: readonly string[] = Object.freeze([
@@ -23,7 +29,18 @@ export interface RedactOptions {
   readonly redactHeaders?: readonly string[];
   /** Replacement value. Default `"[Redacted]"`. */
   readonly censor?: string;
+  /**
+   * The request-id header (any case). Its value is replaced by
+   * `"[Rejected]"` when it is not a safe request id ({@link acceptRequestId}),
+   * so a hostile id is not logged raw with the headers either. Default: none.
+   */
+  readonly requestIdHeader?: string;
+  /** The longest request id accepted in that header. Default 128. */
+  readonly requestIdMaxLength?: number;
 }
+
+/** What replaces a request-id header value that is not a safe id. */
+export const REJECTED_REQUEST_ID = "[Rejected]";
 
 /**
  * A copy of `headers` with the named ones replaced by the censor. Never
@@ -35,11 +52,14 @@ export interface RedactOptions {
 export function redactHeaders(headers: unknown, options: RedactOptions = {}): Record<string, unknown> {
   const names = new Set((options.redactHeaders ?? DEFAULT_REDACTED_HEADERS).map((h) => h.toLowerCase()));
   const censor = options.censor ?? DEFAULT_CENSOR;
+  const idHeader = options.requestIdHeader?.toLowerCase();
   const out: Record<string, unknown> = {};
   if (headers === null || typeof headers !== "object") return out;
   for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+    const name = key.toLowerCase();
+    const rejected = name === idHeader && acceptRequestId(value, options.requestIdMaxLength) === undefined;
     Object.defineProperty(out, key, {
-      value: names.has(key.toLowerCase()) ? censor : value,
+      value: names.has(name) ? censor : rejected ? REJECTED_REQUEST_ID : value,
       enumerable: true,
       writable: true,
       configurable: true,

@@ -1,0 +1,289 @@
+/**
+ * `asFastifyLogger()`: a structlog logger that meets Fastify's logger
+ * contract (`info`, `error`, `debug`, `fatal`, `warn`, `trace`, `child`,
+ * `level`, `silent`), for `Fastify({ loggerInstance })` and for the
+ * request loggers of `@structlog/fastify`.
+ *
+ * Fastify passes its raw request and reply objects under `req` and `res`
+ * (`log.info({ req: request }, "incoming request")`). Written as they are,
+ * they would drag sockets and servers into the line, so the adapter runs
+ * pino-style serializers over those keys first: the shared HTTP
+ * serializers (pino-std-serializers' shapes, credentials redacted).
+ *
+ * Structural types only: core does not depend on Fastify.
+ */
+import type { ChildOptions, Logger, LogMethod } from "../bound-logger.js";
+import { LOG_METHODS } from "../bound-logger.js";
+import { getLogger } from "../config.js";
+import { mergeFields } from "../fields.js";
+import { type RedactOptions, serializeRequest, serializeResponse } from "../http/serializers.js";
+import type { LevelInput } from "../levels.js";
+import { levelToNumber } from "../levels.js";
+import { report } from "../report.js";
+import { isError } from "../serialize.js";
+import type { Fields } from "../types.js";
+
+/**
+ * A pino-style serializer: turns the value found under its key into what is
+ * logged. Typed with a `never` parameter so that serializers written for a
+ * specific type (`(req: FastifyRequest) => …`) are accepted.
+ */
+export type FastifyLogSerializer = (value: never) => unknown;
+
+/** Serializers by top-level key, as pino and Fastify take them. */
+export type FastifyLogSerializers = Readonly<Record<string, FastifyLogSerializer>>;
+
+/** Options of {@link asFastifyLogger}. */
+export interface FastifyLoggerOptions extends RedactOptions {
+  /**
+   * Serializers by key, applied to the fields of each call and to child
+   * bindings. They are merged over the defaults (`req` and `res`: the
+   * shared HTTP serializers, headers redacted).
+   */
+  readonly serializers?: FastifyLogSerializers;
+  /** The lowest level logged (pino or structlog names). Default: the logger's own. */
+  readonly level?: LevelInput | string;
+}
+
+/** What Fastify (and pino) pass to `child()`. Other pino options (`redact`, `msgPrefix`) are ignored. */
+export interface FastifyChildOptions extends ChildOptions {
+  /** Extra serializers for the child, merged over the parent's (route `logSerializers`). */
+  readonly serializers?: FastifyLogSerializers | undefined;
+}
+
+/**
+ * A structlog logger that is also a Fastify logger: every structlog method
+ * (`bind()`, `unbind()`, `isEnabledFor()`, …) returning Fastify loggers,
+ * plus pino's `child(bindings, { level, serializers })` and the
+ * `serializers` Fastify reads from a `loggerInstance`.
+ */
+export interface FastifyLogger extends Logger {
+  bind(fields: Fields): FastifyLogger;
+  "new"(fields?: Fields): FastifyLogger;
+  unbind(...keys: string[]): FastifyLogger;
+  tryUnbind(...keys: string[]): FastifyLogger;
+  child(bindings: Fields, options?: FastifyChildOptions): FastifyLogger;
+  /** The serializers in use, by key. */
+  readonly serializers: FastifyLogSerializers;
+}
+
+type Serialize = (value: unknown) => unknown;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null;
+}
+
+/** A Fastify request, a Node `IncomingMessage`, or light-my-request's request. */
+function isRawOrFastifyRequest(value: Record<string, unknown>): boolean {
+  return (
+    typeof value.method === "string" &&
+    isObject(value.headers) &&
+    // A serialized request has neither; a live one has one of them.
+    (isObject(value.raw) || typeof value.httpVersion === "string")
+  );
+}
+
+/** A Fastify reply: its own status and headers, over a raw response. */
+function isFastifyReply(value: Record<string, unknown>): boolean {
+  return isObject(value.raw) && typeof value.getHeaders === "function" && typeof value.statusCode === "number";
+}
+
+/** A Node `ServerResponse` (or light-my-request's). */
+function isServerResponse(value: Record<string, unknown>): boolean {
+  return typeof value.getHeaders === "function" && typeof value.setHeader === "function" && typeof value.statusCode === "number";
+}
+
+/** The default serializers: requests and replies in pino-std-serializers' shapes, headers redacted. */
+function defaultSerializers(redact: RedactOptions): FastifyLogSerializers {
+  const req: Serialize = (value) => (isObject(value) && isRawOrFastifyRequest(value) ? serializeRequest(value, redact) : value);
+  const res: Serialize = (value) => {
+    if (!isObject(value)) return value;
+    if (isFastifyReply(value)) {
+      // Before the reply is sent, its status and headers live on the reply,
+      // not yet on the raw response; read them where they are.
+      const reply = value as { statusCode: number; getHeaders(): Record<string, unknown> };
+      return serializeResponse({ headersSent: true, statusCode: reply.statusCode, getHeaders: () => reply.getHeaders() }, redact);
+    }
+    return isServerResponse(value) ? serializeResponse(value, redact) : value;
+  };
+  return Object.freeze({ req, res });
+}
+
+function runSerializer(key: string, serializer: FastifyLogSerializer, value: unknown): unknown {
+  try {
+    return (serializer as Serialize)(value);
+  } catch (e) {
+    report(`the ${JSON.stringify(key)} serializer`, e);
+    return `[Unserializable: the ${key} serializer threw]`;
+  }
+}
+
+/**
+ * `fields` with each key that has a serializer replaced by its serialized
+ * value: a copy when something changed, `fields` itself otherwise (the
+ * caller's object is never changed).
+ */
+function applySerializers(fields: Record<string, unknown>, serializers: FastifyLogSerializers, keys: readonly string[]): Fields {
+  let out: Record<string, unknown> | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    if (!Object.hasOwn(fields, key)) continue;
+    out ??= mergeFields(fields);
+    out[key] = runSerializer(key, serializers[key] as FastifyLogSerializer, fields[key]);
+  }
+  return out ?? fields;
+}
+
+// biome-ignore lint/correctness/noUnusedVariables: merged with the class below, to type the methods installed on its prototype.
+interface FastifyLoggerAdapter extends Pick<Logger, (typeof LOG_METHODS)[number]> {}
+
+/** The adapter. Each instance wraps one structlog logger; every derived logger is wrapped again. */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below.
+class FastifyLoggerAdapter implements FastifyLogger {
+  /** @internal */ _inner: Logger;
+  /** @internal */ readonly _serializers: FastifyLogSerializers;
+  /** @internal */ readonly _keys: readonly string[];
+
+  constructor(inner: Logger, serializers: FastifyLogSerializers) {
+    this._inner = inner;
+    this._serializers = serializers;
+    this._keys = Object.keys(serializers);
+  }
+
+  get serializers(): FastifyLogSerializers {
+    return this._serializers;
+  }
+
+  get context(): Fields {
+    return this._inner.context;
+  }
+
+  get level(): string {
+    return this._inner.level;
+  }
+
+  /**
+   * pino-style: changes this logger's level. The adapter switches to a
+   * child of its logger at that level, which works for lazy loggers from
+   * `getLogger()` too (setting `level` on those would be lost).
+   */
+  set level(level: string) {
+    levelToNumber(level); // throws, naming the valid levels, as pino does for an unknown level
+    this._inner = this._inner.child({}, { level });
+  }
+
+  /** @internal */
+  _wrap(inner: Logger, serializers = this._serializers): FastifyLoggerAdapter {
+    return new FastifyLoggerAdapter(inner, serializers);
+  }
+
+  /** @internal */
+  _serialize(fields: Fields): Fields {
+    return this._keys.length === 0 ? fields : applySerializers(fields as Record<string, unknown>, this._serializers, this._keys);
+  }
+
+  bind(fields: Fields): FastifyLogger {
+    return this._wrap(this._inner.bind(this._serialize(fields)));
+  }
+
+  new(fields?: Fields): FastifyLogger {
+    return this._wrap(this._inner.new(fields === undefined ? fields : this._serialize(fields)));
+  }
+
+  unbind(...keys: string[]): FastifyLogger {
+    return this._wrap(this._inner.unbind(...keys));
+  }
+
+  tryUnbind(...keys: string[]): FastifyLogger {
+    return this._wrap(this._inner.tryUnbind(...keys));
+  }
+
+  child(bindings: Fields, options?: FastifyChildOptions): FastifyLogger {
+    const extra = options?.serializers;
+    const serializers = isObject(extra) ? Object.freeze({ ...this._serializers, ...extra }) : this._serializers;
+    const next = new FastifyLoggerAdapter(this._inner, serializers);
+    const fields = isObject(bindings) ? next._serialize(bindings) : {};
+    // Fastify passes an empty level for "inherit".
+    const level = options?.level;
+    next._inner = level === undefined || level === "" ? this._inner.child(fields) : this._inner.child(fields, { level });
+    return next;
+  }
+
+  bindings(): Fields {
+    return this._inner.bindings();
+  }
+
+  isEnabledFor(level: LevelInput | string): boolean {
+    return this._inner.isEnabledFor(level);
+  }
+
+  isLevelEnabled(level: LevelInput | string): boolean {
+    return this._inner.isEnabledFor(level);
+  }
+
+  log(level: LevelInput | string, event: string, fields?: Fields): unknown {
+    return this._inner.log(level, event, fields === undefined ? fields : this._serialize(fields));
+  }
+
+  silent(): void {}
+
+  flush(): void {
+    this._inner.flush();
+  }
+}
+
+for (const m of LOG_METHODS) {
+  // Fields are serialized in both call shapes: pino's `(obj, msg)` and
+  // structlog's `(event, fields)`. A plain string call goes straight through.
+  const fn = function (this: FastifyLoggerAdapter, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
+    try {
+      if (isObject(a)) {
+        // pino's `log.warn({ err })`: the error's message is the event, as pino makes it the msg.
+        if (b === undefined && !Object.hasOwn(a, "msg") && isError(a.err)) b = a.err.message;
+        if (this._keys.length !== 0) a = applySerializers(a, this._serializers, this._keys);
+      } else if (typeof a === "string" && isObject(b) && this._keys.length !== 0) {
+        b = applySerializers(b, this._serializers, this._keys);
+      }
+    } catch {
+      // Fields that cannot even be read (a throwing proxy): the bound logger
+      // writes them as well as it can, with a structlog_error field.
+    }
+    const method = this._inner[m] as (...args: unknown[]) => unknown;
+    return rest.length === 0 ? method.call(this._inner, a, b) : method.call(this._inner, a, b, ...rest);
+  };
+  Object.defineProperty(fn, "name", { value: m });
+  Object.defineProperty(FastifyLoggerAdapter.prototype, m, { value: fn as LogMethod, writable: true, configurable: true });
+}
+
+/**
+ * Wraps a structlog logger (default `getLogger("fastify")`) as a Fastify
+ * logger, so Fastify's own lines (startup, errors, its request lines if
+ * enabled) go through your processors. Raw requests and replies under `req`
+ * and `res` are serialized, with credential headers redacted.
+ *
+ * Call `configure()` first: Fastify derives its logger when the app is
+ * created. With `@structlog/fastify`, turn Fastify's own request lines off
+ * (`disableRequestLogging`) so each request is logged once.
+ *
+ * @example
+ * const app = Fastify({ loggerInstance: asFastifyLogger(getLogger("fastify")) });
+ * app.log.info({ port: 3000 }, "listening"); // {"port":3000,"event":"listening",...}
+ */
+export function asFastifyLogger(logger: Logger = getLogger("fastify"), options: FastifyLoggerOptions = {}): FastifyLogger {
+  if (typeof logger !== "object" || logger === null || typeof logger.info !== "function" || typeof logger.child !== "function") {
+    throw new TypeError('asFastifyLogger(logger) needs a structlog logger, e.g. asFastifyLogger(getLogger("fastify")).');
+  }
+  if (typeof options !== "object" || options === null) throw new TypeError("asFastifyLogger(logger, options): options must be an object.");
+  const extra = options.serializers;
+  if (extra !== undefined) {
+    if (!isObject(extra))
+      throw new TypeError("asFastifyLogger({ serializers }) must be an object of functions, e.g. { user: (u) => u.id }.");
+    for (const [key, fn] of Object.entries(extra)) {
+      if (typeof fn !== "function") throw new TypeError(`asFastifyLogger({ serializers }): ${JSON.stringify(key)} is not a function.`);
+    }
+  }
+  const { redactHeaders, censor, requestIdHeader, requestIdMaxLength } = options;
+  const serializers = Object.freeze({ ...defaultSerializers({ redactHeaders, censor, requestIdHeader, requestIdMaxLength }), ...extra });
+  // A level is applied through a child, so the caller's logger is not changed.
+  return new FastifyLoggerAdapter(options.level === undefined ? logger : logger.child({}, { level: options.level }), serializers);
+}

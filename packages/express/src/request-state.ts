@@ -1,0 +1,117 @@
+/**
+ * What the middleware keeps per request, and the helpers that read it. The
+ * state is kept in a WeakMap keyed by `req` rather than on `req` itself:
+ * the request object stays as the app made it (plus `req.log`), and the
+ * state goes with the request when it is collected.
+ */
+import type { ServerResponse } from "node:http";
+import { contextvars, type Logger } from "@structlog/core";
+import { type newScope, report } from "@structlog/core/http";
+import type { Request } from "express";
+import type { ResolvedMiddlewareOptions } from "./options.js";
+
+/** A request scope, as `newScope()` makes it. */
+export type Scope = ReturnType<typeof newScope>;
+
+/** An `emit` method. */
+export type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+/** What Express puts in `req.route`. */
+export type Route = { readonly path?: unknown } | undefined;
+
+/** The middleware's record of one request. */
+export class RequestState {
+  readonly options: ResolvedMiddlewareOptions;
+  readonly scope: Scope;
+  readonly requestId: string;
+  readonly logger: Logger;
+  /** `performance.now()` when the middleware saw the request. */
+  readonly start: number;
+  /** The URL path without the query string, as the request arrived. */
+  path = "";
+  remoteAddress: string | undefined;
+  /** Body bytes handed to `res.write`/`res.end`. */
+  bytes = 0;
+  /** Did the `res.write`/`res.end` hooks see the body? (Not in a sub-app whose prototypes have no hooks.) */
+  bodyCounted = false;
+  /** `req.route`, and `req.baseUrl` when Express set it (a router restores `baseUrl` on the way out). */
+  route: Route;
+  routeBase = "";
+  /** The last error the error handler logged, so a second handler up the chain does not log it again. */
+  loggedError: unknown;
+  /** The methods the per-request hooks stand in for (hooks.ts; unused with the prototype hooks). */
+  reqEmit: Emit | undefined;
+  resEmit: Emit | undefined;
+  write: ServerResponse["write"] | undefined;
+  end: ServerResponse["end"] | undefined;
+
+  constructor(options: ResolvedMiddlewareOptions, scope: Scope, requestId: string, logger: Logger, start: number) {
+    this.options = options;
+    this.scope = scope;
+    this.requestId = requestId;
+    this.logger = logger;
+    this.start = start;
+  }
+
+  /**
+   * The route pattern (`/orders/:id`, mount path included), when Express
+   * matched a route. `req` is read when the hook did not see the route (it
+   * was set before the middleware ran, or in a sub-app without the hooks).
+   */
+  routePattern(req: Request): string | undefined {
+    const route = this.route ?? (req as { route?: Route }).route;
+    const path = route?.path;
+    if (path === undefined) return undefined;
+    const base = this.route === undefined ? (req.baseUrl ?? "") : this.routeBase;
+    if (Array.isArray(path)) return path.map((p) => join(base, String(p))).join(",");
+    return join(base, String(path));
+  }
+}
+
+function join(base: string, path: string): string {
+  if (base === "") return path;
+  return path === "/" ? base : base + path;
+}
+
+const states = new WeakMap<object, RequestState>();
+
+/** The state the middleware left on `req`, if it ran. */
+export function stateOf(req: object | undefined): RequestState | undefined {
+  return req === undefined ? undefined : states.get(req);
+}
+
+/** Records the state of `req`. */
+export function setState(req: object, state: RequestState): void {
+  states.set(req, state);
+}
+
+/**
+ * The id `structlogMiddleware()` gave this request (the one echoed on the
+ * response), or `undefined` if the middleware did not see it.
+ *
+ * @example
+ * app.get("/jobs", (req, res) => {
+ *   queue.push({ job: "export", request_id: requestIdOf(req) });
+ *   res.sendStatus(202);
+ * });
+ */
+export function requestIdOf(req: object): string | undefined {
+  return stateOf(req)?.requestId;
+}
+
+/**
+ * Binds `user_id` from the `getUserId(req)` option in the current scope,
+ * when it knows the user. A throwing `getUserId` is reported once on stderr;
+ * the request goes on.
+ */
+export function bindUserId(state: RequestState, req: Request): void {
+  const getUserId = state.options.getUserId;
+  if (getUserId === undefined) return;
+  let userId: unknown;
+  try {
+    userId = getUserId(req);
+  } catch (e) {
+    report("structlogMiddleware() getUserId", e);
+    return;
+  }
+  if (userId !== undefined && userId !== null) contextvars.bindContextVars({ user_id: userId });
+}

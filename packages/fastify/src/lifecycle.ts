@@ -1,0 +1,168 @@
+/**
+ * The request lifecycle hooks.
+ *
+ * The scope opens at onRequest, in an `AsyncResource` created inside it.
+ * Fastify runs later hooks from whatever event moved the request on: body
+ * data from the socket, the response's `finish`, a socket timeout, the
+ * request's `close`, or an app hook that called `done` from a callback of its
+ * own. Those run in the context of whoever emitted them, not the request's.
+ * So each hook below re-enters the saved resource and calls `done` inside
+ * it: the app's hooks after it, the handler and everything they start then
+ * run in the request's scope. This is the technique of
+ * `@fastify/request-context`. Callback-style hooks, because an async hook's
+ * continuation would run in the context that resolved its promise.
+ */
+import { AsyncResource } from "node:async_hooks";
+import type { IncomingMessage } from "node:http";
+import type { Readable } from "node:stream";
+import { acceptRequestId, contextStorage, newScope, pathOf } from "@structlog/core/http";
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
+import type { PluginSettings } from "./options.js";
+import { ReplyLogger } from "./reply-logger.js";
+import { bindUserId, callSafely, writeRequestLine, writeStartLine } from "./request-line.js";
+import { RequestState, setState, stateOf } from "./state.js";
+
+type Done = HookHandlerDoneFunction;
+
+/** The hooks of one registration, closed over its settings. */
+export interface LifecycleHooks {
+  genReqId(req: IncomingMessage): string;
+  onRequest(request: FastifyRequest, reply: FastifyReply, done: Done): void;
+  preParsing(request: FastifyRequest, reply: FastifyReply, payload: Readable, done: (err?: Error | null, body?: Readable) => void): void;
+  preValidation(request: FastifyRequest, reply: FastifyReply, done: Done): void;
+  preHandler(request: FastifyRequest, reply: FastifyReply, done: Done): void;
+  userIdPreHandler(request: FastifyRequest, reply: FastifyReply, done: Done): void;
+  onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err?: Error | null, payload?: unknown) => void): void;
+  onError(request: FastifyRequest, reply: FastifyReply, error: Error, done: () => void): void;
+  onTimeout(request: FastifyRequest, reply: FastifyReply, done: Done): void;
+  onRequestAbort(request: FastifyRequest, done: Done): void;
+  onResponse(request: FastifyRequest, reply: FastifyReply, done: Done): void;
+}
+
+/** Does the request have a body to stream? */
+function hasBody(raw: IncomingMessage): boolean {
+  const length = raw.headers["content-length"];
+  return (length !== undefined && length !== "0") || raw.headers["transfer-encoding"] !== undefined;
+}
+
+function isStream(payload: unknown): payload is Readable {
+  return typeof payload === "object" && payload !== null && typeof (payload as Readable).pipe === "function";
+}
+
+/** Builds the hooks for one registration. */
+export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
+  const { options, rootLogger, generate } = settings;
+  const { requestIdHeader, requestIdMaxLength, trustRequestId, requestIdKey, responseIdHeader, ignorePaths, skip } = options;
+
+  /** Calls `done` inside the request's context, or as is when the plugin has no state for the request. */
+  function reenter(request: FastifyRequest, done: () => void): void {
+    const resource = stateOf(request)?.resource;
+    if (resource === undefined) done();
+    else resource.runInAsyncScope(done);
+  }
+
+  function complete(state: RequestState, request: FastifyRequest, reply: FastifyReply, incomplete: boolean, done?: Done): void {
+    writeRequestLine(state, request, reply, options, incomplete);
+    done?.();
+  }
+
+  return {
+    genReqId(req) {
+      if (trustRequestId) {
+        const incoming = acceptRequestId(req.headers[requestIdHeader], requestIdMaxLength);
+        if (incoming !== undefined) return incoming;
+      }
+      return generate(req);
+    },
+
+    onRequest(request, reply, done) {
+      const id = request.id;
+      const routeOptions = request.routeOptions;
+      const level = routeOptions.logLevel;
+      const logger = rootLogger.child({ [requestIdKey]: id }, level ? { level } : undefined);
+      const state = new RequestState(logger, routeOptions.url);
+      state.skip =
+        (ignorePaths.size !== 0 && ignorePaths.has(pathOf(request.url))) ||
+        (skip !== undefined && callSafely("skip", () => skip(request)) === true);
+      if (options.logRemoteAddress) state.remoteAddress = request.ip;
+      setState(request, state);
+      request.log = logger;
+      reply.log = new ReplyLogger(logger, reply.log, reply);
+      if (responseIdHeader !== false) reply.header(responseIdHeader, id);
+      // The backstop for a response that never finishes (client gone, socket
+      // destroyed, streamed reply failed): Fastify runs no onResponse then.
+      reply.raw.on("close", () => {
+        if (!state.written && !reply.raw.writableFinished) state.resource?.runInAsyncScope(complete, null, state, request, reply, true);
+      });
+      contextStorage.run(newScope({ [requestIdKey]: id }), () => {
+        state.resource = new AsyncResource("@structlog/fastify:request");
+        if (options.logRequestStarted) writeStartLine(state, request, options);
+        done();
+      });
+    },
+
+    preParsing(request, _reply, payload, done) {
+      const resource = stateOf(request)?.resource;
+      if (resource === undefined) return done();
+      // Body events come from the socket; emitting them in the request's
+      // context keeps body parsers, `data` listeners and everything after
+      // the body in the scope.
+      if (hasBody(request.raw) && !Object.hasOwn(payload, "emit")) payload.emit = resource.bind(payload.emit) as Readable["emit"];
+      resource.runInAsyncScope(done);
+    },
+
+    preValidation(request, _reply, done) {
+      reenter(request, done);
+    },
+
+    preHandler(request, _reply, done) {
+      reenter(request, done);
+    },
+
+    // Route-level, so it runs after the app's own preHandler hooks: after authentication.
+    userIdPreHandler(request, _reply, done) {
+      const state = stateOf(request);
+      if (state?.resource === undefined) return done();
+      state.resource.runInAsyncScope(() => {
+        bindUserId(state, request, options);
+        done();
+      });
+    },
+
+    onSend(request, _reply, payload, done) {
+      const state = stateOf(request);
+      if (state?.resource === undefined) return done();
+      if (isStream(payload)) {
+        // Fastify handles the error; the request line needs to know it.
+        payload.once("error", (err: unknown) => {
+          state.streamError ??= err;
+        });
+      }
+      state.resource.runInAsyncScope(done);
+    },
+
+    onError(request, _reply, error, done) {
+      const state = stateOf(request);
+      if (state !== null) state.error = error;
+      reenter(request, done);
+    },
+
+    onTimeout(request, _reply, done) {
+      const state = stateOf(request);
+      if (state !== null) state.timedOut = true;
+      reenter(request, done);
+    },
+
+    onRequestAbort(request, done) {
+      const state = stateOf(request);
+      if (state !== null) state.aborted = true;
+      reenter(request, done);
+    },
+
+    onResponse(request, reply, done) {
+      const state = stateOf(request);
+      if (state?.resource === undefined) return done();
+      state.resource.runInAsyncScope(complete, null, state, request, reply, false, done);
+    },
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The Fastify plugin: request ids, a context scope per request, the request
+ * logger on `request.log`, and one canonical line per request.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { FastifyLogger } from "@structlog/core";
+import type { FastifyInstance, FastifyPluginCallback, FastifyRequest, RouteOptions } from "fastify";
+import fp from "fastify-plugin";
+import { lifecycleHooks } from "./lifecycle.js";
+import { type PluginSettings, resolvePluginOptions, type StructlogFastifyOptions } from "./options.js";
+import { kRegistered, kState, stateOf } from "./state.js";
+
+const NAME = "@structlog/fastify";
+
+/** Fastify's `genReqId` getter, which its type definitions do not declare. */
+function fastifyGenReqId(fastify: FastifyInstance): (req: IncomingMessage) => string {
+  const current = (fastify as unknown as { genReqId?: unknown }).genReqId;
+  if (typeof current === "function") return current as (req: IncomingMessage) => string;
+  return () => {
+    throw new Error("this Fastify version does not expose its genReqId");
+  };
+}
+
+function appendHook<T>(existing: T | readonly T[] | undefined, hook: T): T[] {
+  if (existing === undefined) return [hook];
+  return Array.isArray(existing) ? [...existing, hook] : [existing as T, hook];
+}
+
+function checkFastifyOptions(fastify: FastifyInstance): void {
+  const requestIdHeader = fastify.initialConfig.requestIdHeader;
+  if (typeof requestIdHeader === "string" && requestIdHeader !== "") {
+    throw new TypeError(
+      `${NAME}: Fastify({ requestIdHeader: ${JSON.stringify(requestIdHeader)} }) takes the header's value unchecked, so a hostile ` +
+        `value would become request.id. Remove requestIdHeader from Fastify's options and pass ` +
+        `{ requestIdHeader: ${JSON.stringify(requestIdHeader)} } to ${NAME} instead, which accepts only safe ids.`,
+    );
+  }
+}
+
+const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastify, options, done) => {
+  // Registered here or in an enclosing context already: every request of
+  // this context is handled once, by the first registration.
+  if (fastify.hasDecorator(kRegistered)) return done();
+  let settings: PluginSettings;
+  try {
+    checkFastifyOptions(fastify);
+    settings = resolvePluginOptions(options, fastifyGenReqId(fastify), randomUUID);
+  } catch (e) {
+    return done(e as Error);
+  }
+  const hooks = lifecycleHooks(settings);
+  const { rootLogger, options: resolved } = settings;
+
+  fastify.decorate(kRegistered, true);
+  fastify.decorateRequest(kState, null);
+  fastify.decorateRequest("logger", {
+    getter(this: FastifyRequest): FastifyLogger {
+      // Before the plugin's onRequest (an earlier onRequest hook), a logger for the request is made on the spot.
+      return stateOf(this)?.logger ?? rootLogger.child({ [resolved.requestIdKey]: this.id });
+    },
+  });
+  fastify.setGenReqId(hooks.genReqId);
+
+  fastify.addHook("onRequest", hooks.onRequest);
+  fastify.addHook("preParsing", hooks.preParsing);
+  fastify.addHook("preValidation", hooks.preValidation);
+  fastify.addHook("preHandler", hooks.preHandler);
+  fastify.addHook("onSend", hooks.onSend);
+  fastify.addHook("onError", hooks.onError);
+  fastify.addHook("onTimeout", hooks.onTimeout);
+  fastify.addHook("onRequestAbort", hooks.onRequestAbort);
+  fastify.addHook("onResponse", hooks.onResponse);
+  if (resolved.getUserId !== undefined) {
+    fastify.addHook("onRoute", (route: RouteOptions) => {
+      route.preHandler = appendHook(route.preHandler, hooks.userIdPreHandler);
+    });
+  }
+  done();
+};
+
+/**
+ * The structlog plugin for Fastify 5. Each request gets a `request_id` (a
+ * safe incoming `x-request-id`, or a new UUID), echoed on the response; a
+ * context scope that every hook, the handler and all code they call log
+ * into; `request.log` (and the typed `request.logger`) as a structlog
+ * logger; and one `request_completed` line, written when the response ends,
+ * carrying `user_id` once the app binds it.
+ *
+ * Register it before your own hooks and routes, so they run inside the scope.
+ *
+ * @example
+ * await app.register(structlogPlugin, { ignorePaths: ["/health"] });
+ * app.addHook("preHandler", async (request) => {
+ *   structlog.contextvars.bindContextVars({ user_id: (await authenticate(request)).id });
+ * });
+ */
+export const structlogPlugin = fp(structlogFastify, { name: NAME, fastify: "5.x" });
