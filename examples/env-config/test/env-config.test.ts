@@ -16,6 +16,6 @@ describe("configuration chosen by ENV", () => {
   it("writes the plain console layout with debug lines in development", async () => {
     const { stdout } = await runNode(script, { ENV: "development" });
     expect(stdout).toMatch(/\[debug {4}\] config_loaded {18}\[billing\] env=development/);
-    expect(stdout).toMatch(/charge_failed.*\nError: card declined\n/);
+    expect(stdout).toMatch(/charge_failed.*\n {2}Error: card declined\n/);
   });
 });

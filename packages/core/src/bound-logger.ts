@@ -8,7 +8,7 @@ import { format } from "node:util";
 import { assignFields, mergeFields } from "./fields.js";
 import { type LevelInput, levelToNumber, METHOD_LEVELS, pinoLevelName } from "./levels.js";
 import { report } from "./report.js";
-import { isError, safeStringify } from "./serialize.js";
+import { isError, MAX_ITEMS, safeStringify, toJsonSafe } from "./serialize.js";
 import { DropEvent, type EventDict, type Fields, type WrappedLogger } from "./types.js";
 
 /**
@@ -93,7 +93,41 @@ function isPlainFields(value: unknown): value is Fields {
   if (typeof value !== "object" || value === null) return false;
   // The common case, an object literal, skips the slower cross-realm Error check.
   if (Object.getPrototypeOf(value) === Object.prototype) return true;
-  return !Array.isArray(value) && !isError(value);
+  // Indexed values (arrays, Buffers, typed arrays, String objects) are values,
+  // not fields: copying their indices would make one field per item or byte.
+  return !Array.isArray(value) && !ArrayBuffer.isView(value) && !(value instanceof String) && !isError(value);
+}
+
+const PLACEHOLDER = /%([sdifjoOc%])/g;
+
+/**
+ * `util.format(fmt, ...args)`, made safe for hostile arguments first:
+ * util.format's `%j` is a bare `JSON.stringify`, which throws on a deep
+ * value and, on Node 20, aborts the whole process on a sparse array of a few
+ * hundred million holes; `%d`, `%i` and `%f` turn an array into a string of
+ * all its items, nested arrays included, first (minutes for such an array).
+ * For those, an array that is long or holds objects becomes NaN (what `%d`
+ * makes of any array of two or more items anyway).
+ */
+function formatSafe(fmt: string, args: unknown[]): string {
+  if (!fmt.includes("%")) return format(fmt, ...args);
+  const safe = [...args];
+  let i = 0;
+  for (const [, kind] of fmt.matchAll(PLACEHOLDER)) {
+    if (kind === "%") continue;
+    if (i >= safe.length) break;
+    const arg = safe[i];
+    if (kind === "j") safe[i] = toJsonSafe(arg);
+    else if ((kind === "d" || kind === "i" || kind === "f") && Array.isArray(arg) && !isShortFlatArray(arg)) safe[i] = Number.NaN;
+    i++;
+  }
+  return format(fmt, ...safe);
+}
+
+function isShortFlatArray(arr: unknown[]): boolean {
+  if (arr.length > MAX_ITEMS) return false;
+  for (const item of arr) if (typeof item === "object" && item !== null) return false;
+  return true;
 }
 
 /** The event dict with `event` set last, as structlog orders it. */
@@ -117,16 +151,16 @@ function buildEventDict(context: Fields, a: unknown, b: unknown, rest: unknown[]
         return withEvent(ed, a);
       }
     }
-    return withEvent(ed, format(a, b, ...rest));
+    return withEvent(ed, formatSafe(a, [b, ...rest]));
   }
   if (isError(a)) {
     ed.exc_info = a;
-    return withEvent(ed, typeof b === "string" ? format(b, ...rest) : a.message);
+    return withEvent(ed, typeof b === "string" ? formatSafe(b, rest) : a.message);
   }
-  if (typeof a === "object" && a !== null) {
+  if (isPlainFields(a)) {
     // pino's (obj, msg) shape: the message, or obj.msg, is the event.
     assignFields(ed, a as Fields);
-    if (typeof b === "string") ed.event = rest.length === 0 ? b : format(b, ...rest);
+    if (typeof b === "string") ed.event = rest.length === 0 ? b : formatSafe(b, rest);
     else if (Object.hasOwn(ed, "msg") && !Object.hasOwn(context, "msg")) {
       ed.event = ed.msg;
       delete ed.msg;
@@ -163,13 +197,27 @@ function process(self: BoundLogger, method: string, eventDict: EventDict): unkno
     }
   } catch (e) {
     report(processorName(processors[i]), e);
-    value = safeStringify({ ...mergeFields(eventDict), structlog_error: `${processorName(processors[i])} threw: ${errorText(e)}` });
+    value = fallbackLine(eventDict, `${processorName(processors[i])} threw: ${errorText(e)}`);
   }
   try {
     return logger.msg(value, method);
   } catch (e) {
     report("the wrapped logger", e);
     return undefined;
+  }
+}
+
+/**
+ * The line written when a processor throws: the event as safe JSON with a
+ * `structlog_error` field. safeStringify never throws; the last resort is
+ * for a processor that left something in the event dict that cannot even be
+ * enumerated.
+ */
+function fallbackLine(eventDict: EventDict, error: string): string {
+  try {
+    return safeStringify({ ...mergeFields(eventDict), structlog_error: error });
+  } catch {
+    return safeStringify({ event: eventDict.event, structlog_error: error });
   }
 }
 

@@ -74,11 +74,23 @@ export function redactHeaders(headers: unknown, options: RedactOptions = {}): Re
  */
 export function serializeRequest(req: IncomingMessage | Record<string, unknown>, options: RedactOptions = {}): Record<string, unknown> {
   const shaped = pinoReq(req as IncomingMessage) as unknown as Record<string, unknown>;
-  return { ...shaped, headers: redactHeaders(shaped.headers, options) };
+  return { ...withoutSymbols(shaped), headers: redactHeaders(shaped.headers, options) };
+}
+
+/**
+ * The string-keyed fields only. pino-std-serializers keeps the raw request
+ * (and response) under an enumerable symbol key; JSON leaves it out, but the
+ * text renderers write values with util.inspect, which would show it whole,
+ * credentials in its raw headers included.
+ */
+function withoutSymbols(shaped: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(shaped)) out[key] = shaped[key];
+  return out;
 }
 
 /** A response in pino-std-serializers' `res` shape (statusCode, headers), headers redacted. */
 export function serializeResponse(res: ServerResponse | Record<string, unknown>, options: RedactOptions = {}): Record<string, unknown> {
   const shaped = pinoRes(res as ServerResponse) as unknown as Record<string, unknown>;
-  return { ...shaped, headers: redactHeaders(shaped.headers, options) };
+  return { ...withoutSymbols(shaped), headers: redactHeaders(shaped.headers, options) };
 }

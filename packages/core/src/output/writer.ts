@@ -21,6 +21,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { report } from "../report.js";
+import { ByteQueue } from "./byte-queue.js";
 
 /** Options of a {@link BufferedWriter}. */
 export interface WriterOptions {
@@ -87,7 +88,12 @@ export class BufferedWriter implements LineWriter {
   readonly #overflow: "block" | "drop";
   readonly #blockTimeoutMs: number;
   #batch = "";
-  #pending: Buffer | null = null;
+  // A batch is encoded into one reused buffer and written from it; only what
+  // a slow reader has not taken is copied, into reused chunks. (A new Buffer
+  // per batch, appended to one growing Buffer, made a slow reader cost
+  // quadratic copying and garbage several times maxBuffered.)
+  #scratch: Buffer | undefined;
+  readonly #pending: ByteQueue;
   #scheduled = false;
   #broken = false;
   #dropped = 0;
@@ -100,6 +106,7 @@ export class BufferedWriter implements LineWriter {
     this.#maxBuffered = options.maxBuffered ?? 16 * 1024 * 1024;
     this.#overflow = options.overflow ?? "block";
     this.#blockTimeoutMs = options.blockTimeoutMs ?? 30_000;
+    this.#pending = new ByteQueue(this.#maxBuffered);
     writers.add(this);
     installExitHook();
   }
@@ -135,7 +142,25 @@ export class BufferedWriter implements LineWriter {
   }
 
   #buffered(): number {
-    return this.#batch.length + (this.#pending?.length ?? 0);
+    return this.#batch.length + this.#pending.length;
+  }
+
+  /** The batch as UTF-8, in the reused buffer when it fits (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+  #encodeBatch(): Buffer {
+    const batch = this.#batch;
+    this.#batch = "";
+    this.#scratch ??= Buffer.allocUnsafeSlow(Math.max(3 * this.#flushAt, 16 * 1024));
+    if (3 * batch.length > this.#scratch.length && Buffer.byteLength(batch) > this.#scratch.length) return Buffer.from(batch, "utf8");
+    return this.#scratch.subarray(0, this.#scratch.write(batch, 0, "utf8"));
+  }
+
+  /** Bytes written, 0 when the reader is not ready (EAGAIN), or the error that ends output. */
+  #tryWrite(data: Buffer): number | { error: unknown } {
+    try {
+      return writeSync(this.#fd, data);
+    } catch (e) {
+      return errorCode(e) === "EAGAIN" ? 0 : { error: e };
+    }
   }
 
   #schedule(): void {
@@ -165,39 +190,44 @@ export class BufferedWriter implements LineWriter {
    */
   #drain(block: boolean): void {
     if (this.#broken) return;
-    if (this.#droppedUnreported > 0 && this.#pending === null) {
+    if (this.#droppedUnreported > 0 && this.#pending.length === 0) {
       const count = this.#droppedUnreported;
       this.#droppedUnreported = 0;
       this.#batch += `{"event":"structlog_lines_dropped","level":"warning","logger":"structlog","dropped":${count},"reason":"reader slower than logging; overflow policy 'drop'"}\n`;
     }
     if (this.#batch.length > 0) {
-      const encoded = Buffer.from(this.#batch, "utf8");
-      this.#batch = "";
-      this.#pending = this.#pending === null ? encoded : Buffer.concat([this.#pending, encoded]);
-    }
-    const deadline = block ? Date.now() + this.#blockTimeoutMs : 0;
-    while (this.#pending !== null) {
-      const data: Buffer = this.#pending;
-      let written: number;
-      try {
-        written = writeSync(this.#fd, data);
-      } catch (e) {
-        if (errorCode(e) === "EAGAIN") {
-          if (!block) {
-            this.#retryLater();
-            return;
-          }
-          if (Date.now() > deadline) {
-            this.#giveUp(new Error(`reader made no progress for ${this.#blockTimeoutMs} ms`), false);
-            return;
-          }
-          sleep(1);
-          continue;
-        }
-        this.#giveUp(e, true);
+      const data = this.#encodeBatch();
+      // The usual case, a reader keeping up: written straight from the reused buffer.
+      const written = this.#pending.length === 0 ? this.#tryWrite(data) : 0;
+      if (typeof written !== "number") {
+        this.#pending.push(data);
+        this.#giveUp(written.error, true);
         return;
       }
-      this.#pending = written >= data.length ? null : data.subarray(written);
+      if (written < data.length) this.#pending.push(data.subarray(written));
+    }
+    let deadline = block ? Date.now() + this.#blockTimeoutMs : 0;
+    while (this.#pending.length > 0) {
+      const written = this.#tryWrite(this.#pending.peek());
+      if (typeof written !== "number") {
+        this.#giveUp(written.error, true);
+        return;
+      }
+      if (written === 0) {
+        if (!block) {
+          this.#retryLater();
+          return;
+        }
+        if (Date.now() > deadline) {
+          this.#giveUp(new Error(`reader made no progress for ${this.#blockTimeoutMs} ms`), false);
+          return;
+        }
+        sleep(1);
+        continue;
+      }
+      this.#pending.consume(written);
+      // The timeout is for a reader that makes no progress, not a slow one.
+      if (block) deadline = Date.now() + this.#blockTimeoutMs;
     }
   }
 
@@ -207,8 +237,7 @@ export class BufferedWriter implements LineWriter {
    * (EPIPE, EBADF) ends output for good.
    */
   #giveUp(error: unknown, permanent: boolean): void {
-    const lost = this.#pending === null ? 0 : countLines(this.#pending);
-    this.#pending = null;
+    const lost = this.#pending.clear();
     this.#dropped += lost;
     if (permanent) this.#broken = true;
     else this.#droppedUnreported += lost;
@@ -220,12 +249,6 @@ export class BufferedWriter implements LineWriter {
     this.flush();
     writers.delete(this);
   }
-}
-
-function countLines(data: Buffer): number {
-  let n = 0;
-  for (let i = data.indexOf(10); i !== -1; i = data.indexOf(10, i + 1)) n++;
-  return n;
 }
 
 /** A writer over a stream that has no file descriptor: batches, and respects 'drain'. */

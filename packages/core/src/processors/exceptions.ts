@@ -24,8 +24,8 @@ function formatOne(err: Error, seen: Set<unknown>, indent: string): string[] {
     .replace(/\n+$/, "")
     .split("\n")
     .map((line) => indent + escapeControl(line));
-  const errors = (err as { errors?: unknown }).errors;
-  if (Array.isArray(errors)) {
+  const errors = readErrors(err);
+  if (errors !== undefined) {
     errors.forEach((inner, i) => {
       lines.push(`${indent}  [errors[${i}]]`);
       lines.push(...formatAny(inner, seen, `${indent}    `));
@@ -42,6 +42,16 @@ function formatOne(err: Error, seen: Set<unknown>, indent: string): string[] {
 function readCause(err: Error): unknown {
   try {
     return err.cause;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An AggregateError's `errors`, copied; `undefined` when there are none or they cannot be read (a throwing getter or proxy trap). */
+function readErrors(err: Error): unknown[] | undefined {
+  try {
+    const errors = (err as { errors?: unknown }).errors;
+    return Array.isArray(errors) ? [...errors] : undefined;
   } catch {
     return undefined;
   }
@@ -110,8 +120,8 @@ function toDicts(error: unknown, seen: Set<unknown>): ExceptionDict[] {
       is_cause: isCause,
       frames: parseStack(readString(() => err.stack, "")),
     };
-    const errors = (err as { errors?: unknown }).errors;
-    if (Array.isArray(errors)) entry.exceptions = errors.map((inner) => toDicts(inner, seen));
+    const errors = readErrors(err);
+    if (errors !== undefined) entry.exceptions = errors.map((inner) => toDicts(inner, seen));
     const { type: _t, message: _m, stack: _s, cause: _c, aggregateErrors: _a, ...attributes } = serializeError(err);
     if (Object.keys(attributes).length > 0) entry.attributes = attributes;
     chain.push(entry);

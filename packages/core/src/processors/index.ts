@@ -12,5 +12,6 @@ export {
 export { eventRenamer } from "./event-renamer.js";
 export { dictTracebacks, type ExceptionDict, formatException, formatExcInfo } from "./exceptions.js";
 export { addLoggerName, addLogLevel } from "./level.js";
+export { type Censor, type RedactProcessorOptions, redact } from "./redact.js";
 export { type StackInfoRendererOptions, stackInfoRenderer } from "./stack-info.js";
 export { strftime, type TimeStamperOptions, timeStamper } from "./timestamps.js";

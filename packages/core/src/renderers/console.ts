@@ -1,6 +1,6 @@
 import { mergeFields } from "../fields.js";
 import { formatException } from "../processors/exceptions.js";
-import { escapeControl, isError, repr, str } from "../serialize.js";
+import { escapeControl, isError, repr, resolveMaxStringLength, str, toJsonSafe, truncateString } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
 import { markRenderer } from "./brand.js";
 
@@ -39,8 +39,14 @@ export interface ConsoleRendererOptions {
   readonly eventKey?: string;
   /** Default `"timestamp"`. */
   readonly timestampKey?: string;
-  /** Formats `exc_info` (an Error). Default: {@link plainTraceback}. */
+  /**
+   * Formats `exc_info` (an Error). Default: {@link plainTraceback}. The
+   * renderer indents every line after the first of what it returns; escaping
+   * control characters in it is the formatter's job.
+   */
   readonly exceptionFormatter?: ExceptionFormatter;
+  /** Strings longer than this are cut. Default 32,768; `Infinity` for no limit. */
+  readonly maxStringLength?: number;
 }
 
 /**
@@ -104,6 +110,17 @@ function escapeBlock(text: string): string {
 }
 
 /**
+ * The block after the line (exception, stack) with every line indented by
+ * two spaces (empty lines stay empty): only the log line itself starts at
+ * the left margin, so no text inside a block, such as an error message with
+ * a newline, can pass for a log line. Multi-line log readers (Filebeat,
+ * Fluent Bit) join indented lines to the line above for the same reason.
+ */
+function indentBlock(block: string): string {
+  return block.replace(/\n(?=[^\n])/g, "\n  ");
+}
+
+/**
  * structlog's `ConsoleRenderer`: `timestamp [level    ] event    [logger] key=value …`,
  * for development. Values are written in JavaScript notation; newlines and
  * terminal escapes in values and events are escaped. An exception follows on
@@ -121,6 +138,7 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
   const eventKey = options.eventKey ?? "event";
   const timestampKey = options.timestampKey ?? "timestamp";
   const formatExc = options.exceptionFormatter ?? plainTraceback;
+  const max = resolveMaxStringLength(options.maxStringLength, "consoleRenderer()");
   const s = (style: string) => (colors ? style : "");
   const reset = s(RESET_ALL);
   const bright = s(BRIGHT);
@@ -135,17 +153,22 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
   const kvValue = s(MAGENTA);
   const loggerStyle = bright + s(BLUE);
 
-  const valueRepr = reprNativeStr ? repr : (v: unknown) => (typeof v === "string" && !QUOTE_TRIGGERS.test(v) ? escapeControl(v) : repr(v));
+  const valueRepr = (v: unknown) =>
+    typeof v === "string" && !reprNativeStr && !QUOTE_TRIGGERS.test(v) ? escapeControl(truncateString(v, max)) : repr(v, max);
   const plain = (value: unknown, style: string, width = 0) => {
-    const text = pad(str(value), width);
+    const text = pad(str(value, max), width);
     return text === "" && style === "" ? "" : `${style}${text}${reset}`;
   };
   const columns: Array<[string, (value: unknown) => string]> = [
     [timestampKey, (v) => plain(v, s(DIM))],
-    ["level", (v) => `[${levelStyles[String(v)] ?? ""}${pad(str(v), levelWidth)}${levelReset}]`],
+    [
+      "level",
+      (v) =>
+        `[${typeof v === "string" && Object.hasOwn(levelStyles, v) ? levelStyles[v] : ""}${pad(str(v, max), levelWidth)}${levelReset}]`,
+    ],
     [eventKey, (v) => plain(v, bright, padEventTo)],
-    ["logger", (v) => `[${reset}${loggerStyle}${str(v)}${reset}]${reset}`],
-    ["logger_name", (v) => `[${reset}${loggerStyle}${str(v)}${reset}]${reset}`],
+    ["logger", (v) => `[${reset}${loggerStyle}${str(v, max)}${reset}]${reset}`],
+    ["logger_name", (v) => `[${reset}${loggerStyle}${str(v, max)}${reset}]${reset}`],
   ];
 
   return markRenderer((_logger, _method, eventDict: EventDict) => {
@@ -166,16 +189,18 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
     for (const key of keys) {
       parts.push(`${kvKey}${escapeControl(key)}${reset}=${kvValue}${valueRepr(rest[key])}${reset}`);
     }
-    let out = parts.join(" ").replace(/ +$/, "");
+    const line = parts.join(" ").replace(/ +$/, "");
+    let block = "";
     if (stack !== undefined && stack !== null) {
-      out += `\n${escapeBlock(String(stack))}`;
-      if (excInfo || (exception !== undefined && exception !== null)) out += `\n\n${"=".repeat(79)}\n`;
+      block += `\n${escapeBlock(truncateString(typeof stack === "string" ? stack : repr(stack, max), max))}`;
+      if (excInfo || (exception !== undefined && exception !== null)) block += `\n\n${"=".repeat(79)}\n`;
     }
     if (isError(excInfo) || (excInfo !== undefined && excInfo !== null && excInfo !== false && excInfo !== true)) {
-      out += formatExc(excInfo);
+      block += truncateString(formatExc(excInfo), max);
     } else if (exception !== undefined && exception !== null) {
-      out += `\n${escapeBlock(typeof exception === "string" ? exception : JSON.stringify(exception, null, 2))}`;
+      const text = typeof exception === "string" ? exception : JSON.stringify(toJsonSafe(exception, max), null, 2);
+      block += `\n${escapeBlock(truncateString(text ?? "", max))}`;
     }
-    return out;
+    return block === "" ? line : line + indentBlock(block);
   });
 }

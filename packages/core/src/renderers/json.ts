@@ -1,5 +1,5 @@
 import { report } from "../report.js";
-import { safeStringify, toJsonSafe } from "../serialize.js";
+import { escapeJsonControls, resolveMaxStringLength, safeStringify, toJsonSafeRecord } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
 import { markRenderer } from "./brand.js";
 
@@ -13,6 +13,12 @@ export interface JsonRendererOptions {
   readonly serializer?: (eventDict: EventDict) => string;
   /** Sort keys, at every depth. Default `false`. */
   readonly sortKeys?: boolean;
+  /**
+   * Strings longer than this many characters, at any depth, are cut to it
+   * and end with `...[N more characters]`. Default 32,768; `Infinity` for
+   * no limit.
+   */
+  readonly maxStringLength?: number;
 }
 
 function sortDeep(value: unknown): unknown {
@@ -38,20 +44,21 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
   if (serializer !== undefined && typeof serializer !== "function") {
     throw new TypeError("jsonRenderer({ serializer }) must be a function (eventDict) => string.");
   }
+  const max = resolveMaxStringLength(options.maxStringLength, "jsonRenderer()");
   if (sortKeys) {
-    return markRenderer((_logger, _method, eventDict) => JSON.stringify(sortDeep(toJsonSafe(eventDict))) ?? "{}");
+    return markRenderer((_logger, _method, eventDict) => escapeJsonControls(JSON.stringify(sortDeep(toJsonSafeRecord(eventDict, max)))));
   }
   if (serializer !== undefined) {
     return markRenderer((_logger, _method, eventDict) => {
       try {
         const out = serializer(eventDict);
-        if (typeof out === "string") return out;
+        if (typeof out === "string") return escapeJsonControls(out);
         report("jsonRenderer serializer", new TypeError(`returned ${typeof out}, not a string`));
       } catch (e) {
         report("jsonRenderer serializer", e);
       }
-      return safeStringify(eventDict);
+      return safeStringify(eventDict, max);
     });
   }
-  return markRenderer((_logger, _method, eventDict) => safeStringify(eventDict));
+  return markRenderer((_logger, _method, eventDict) => safeStringify(eventDict, max));
 }

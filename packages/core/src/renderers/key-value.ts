@@ -1,4 +1,4 @@
-import { escapeControl, repr } from "../serialize.js";
+import { escapeControl, repr, resolveMaxStringLength, truncateString } from "../serialize.js";
 import type { Renderer } from "../types.js";
 import { markRenderer } from "./brand.js";
 import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
@@ -7,6 +7,8 @@ import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
 export interface KeyValueRendererOptions extends KeyOrderOptions {
   /** Quote strings too (`a='b'`). Default `true`, as in structlog. */
   readonly reprNativeStr?: boolean;
+  /** Strings longer than this are cut. Default 32,768; `Infinity` for no limit. */
+  readonly maxStringLength?: number;
 }
 
 /**
@@ -20,7 +22,8 @@ export interface KeyValueRendererOptions extends KeyOrderOptions {
 export function keyValueRenderer(options: KeyValueRendererOptions = {}): Renderer {
   const items = itemsSorter(options);
   const reprNativeStr = options.reprNativeStr ?? true;
-  const render = reprNativeStr ? repr : (v: unknown) => (typeof v === "string" ? escapeControl(v) : repr(v));
+  const max = resolveMaxStringLength(options.maxStringLength, "keyValueRenderer()");
+  const render = (v: unknown) => (typeof v === "string" && !reprNativeStr ? escapeControl(truncateString(v, max)) : repr(v, max));
   return markRenderer((_logger, _method, eventDict) => {
     let out = "";
     for (const [key, value] of items(eventDict)) {

@@ -1,4 +1,4 @@
-import { escapeControl, toJsonSafe } from "../serialize.js";
+import { escapeControl, resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
 import type { Renderer } from "../types.js";
 import { markRenderer } from "./brand.js";
 import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
@@ -7,6 +7,8 @@ import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
 export interface LogfmtRendererOptions extends KeyOrderOptions {
   /** Render `true` as a bare `key` (a flag). Default `true`, as in structlog. */
   readonly boolAsFlag?: boolean;
+  /** Strings longer than this are cut, ending `...[N more characters]`. Default 32,768; `Infinity` for no limit. */
+  readonly maxStringLength?: number;
 }
 
 // structlog raises on a key with whitespace; a log call must never throw, so
@@ -17,11 +19,11 @@ function formatKey(key: string): string {
   return escapeControl(key).replace(BAD_KEY, "_");
 }
 
-function formatValue(value: unknown): string {
+function formatValue(value: unknown, max: number): string {
   let text: string;
-  if (typeof value === "string") text = value;
+  if (typeof value === "string") text = truncateString(value, max);
   else if (typeof value === "number" || typeof value === "bigint") text = String(value);
-  else text = JSON.stringify(toJsonSafe(value)) ?? "";
+  else text = JSON.stringify(toJsonSafe(value, max)) ?? "";
   const needsQuotes = text.includes(" ") || text.includes("=") || text.includes('"');
   if (needsQuotes && text.includes("\\")) text = text.replaceAll("\\", "\\\\");
   text = escapeControl(text.replaceAll('"', '\\"'));
@@ -39,13 +41,14 @@ function formatValue(value: unknown): string {
 export function logfmtRenderer(options: LogfmtRendererOptions = {}): Renderer {
   const items = itemsSorter(options);
   const boolAsFlag = options.boolAsFlag ?? true;
+  const max = resolveMaxStringLength(options.maxStringLength, "logfmtRenderer()");
   return markRenderer((_logger, _method, eventDict) => {
     const parts: string[] = [];
     for (const [rawKey, value] of items(eventDict)) {
       const key = formatKey(rawKey);
       if (value === null || value === undefined) parts.push(`${key}=`);
       else if (typeof value === "boolean") parts.push(value && boolAsFlag ? key : `${key}=${value}`);
-      else parts.push(`${key}=${formatValue(value)}`);
+      else parts.push(`${key}=${formatValue(value, max)}`);
     }
     return parts.join(" ");
   });

@@ -44,13 +44,13 @@ describe("consoleRenderer()", () => {
     expect(out.startsWith("[<I>\u001b[1minfo\u001b[0m]")).toBe(true);
   });
 
-  it("writes the exception after the line", () => {
+  it("writes the exception after the line, indented", () => {
     const out = render(consoleRenderer({ colors: false }), { event: "failed", exc_info: new Error("boom") });
-    expect(out).toMatch(/^failed\nError: boom\n\s+at /);
+    expect(out).toMatch(/^failed\n {2}Error: boom\n {6}at /);
   });
 
-  it("writes a preformatted exception string after the line", () => {
-    expect(render(consoleRenderer({ colors: false }), { event: "failed", exception: "Trace\nline" })).toBe("failed\nTrace\nline");
+  it("writes a preformatted exception string after the line, indented", () => {
+    expect(render(consoleRenderer({ colors: false }), { event: "failed", exception: "Trace\nline" })).toBe("failed\n  Trace\n  line");
   });
 
   it("uses a custom exception formatter", () => {
