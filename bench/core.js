@@ -9,6 +9,7 @@ import bunyan from "bunyan";
 import pino from "pino";
 import winston from "winston";
 import * as structlog from "../packages/core/dist/index.js";
+import { configureProduction } from "./production-config.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const LINES = Number(process.env.LINES ?? 200_000);
@@ -16,18 +17,7 @@ const gc = globalThis.gc ?? (() => {});
 
 // --- the setups -----------------------------------------------------------
 
-structlog.configure({
-  processors: [
-    structlog.contextvars.mergeContextVars,
-    structlog.processors.addLogLevel,
-    structlog.processors.timeStamper({ fmt: "iso" }),
-    structlog.processors.formatExcInfo,
-    structlog.processors.jsonRenderer(),
-  ],
-  wrapperClass: structlog.makeFilteringBoundLogger("info"),
-  loggerFactory: structlog.writeLoggerFactory("/dev/null"),
-  cacheLoggerOnFirstUse: true,
-});
+configureProduction();
 const slRoot = structlog.getLogger("bench");
 const sl = slRoot.bind({ service: "checkout", region: "eu-west-1" });
 

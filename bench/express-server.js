@@ -22,20 +22,8 @@ if (setup === "pino-http") {
     res.json({ id: req.params.id, status: "paid" });
   });
 } else if (setup === "structlog") {
-  const structlog = await import("../packages/core/dist/index.js");
   const { structlogMiddleware } = await import("../packages/express/dist/index.js");
-  structlog.configure({
-    processors: [
-      structlog.contextvars.mergeContextVars,
-      structlog.processors.addLogLevel,
-      structlog.processors.timeStamper({ fmt: "iso" }),
-      structlog.processors.formatExcInfo,
-      structlog.processors.jsonRenderer(),
-    ],
-    wrapperClass: structlog.makeFilteringBoundLogger("info"),
-    loggerFactory: structlog.writeLoggerFactory("/dev/null"),
-    cacheLoggerOnFirstUse: true,
-  });
+  (await import("./production-config.js")).configureProduction();
   app.use(structlogMiddleware());
   app.get("/orders/:id", (req, res) => {
     req.log.info("order_loaded", { order_id: req.params.id });

@@ -59,18 +59,7 @@ async function build() {
   if (setup === "structlog") {
     const structlog = await import("../packages/core/dist/index.js");
     const { structlogPlugin } = await import("../packages/fastify/dist/index.js");
-    structlog.configure({
-      processors: [
-        structlog.contextvars.mergeContextVars,
-        structlog.processors.addLogLevel,
-        structlog.processors.timeStamper({ fmt: "iso" }),
-        structlog.processors.formatExcInfo,
-        structlog.processors.jsonRenderer(),
-      ],
-      wrapperClass: structlog.makeFilteringBoundLogger("info"),
-      loggerFactory: structlog.writeLoggerFactory("/dev/null"),
-      cacheLoggerOnFirstUse: true,
-    });
+    (await import("./production-config.js")).configureProduction();
     const app = Fastify();
     await app.register(structlogPlugin);
     app.addHook("preHandler", (request, _reply, done) => {
