@@ -30,10 +30,14 @@ import { jsonRenderer } from "./renderers/json.js";
 import { report } from "./report.js";
 import type { Fields, LoggerFactory, ProcessorChain, WrappedLogger } from "./types.js";
 
-/** The configuration, as `getConfig()` returns it. */
-export interface Configuration {
+/**
+ * The configuration, as `getConfig()` returns it. `R` is what the renderer
+ * returns and the wrapped logger receives: a line, unless the chain ends in
+ * a renderer for another sink.
+ */
+export interface Configuration<R = string> {
   /** Processors, then a renderer last. */
-  readonly processors: ProcessorChain;
+  readonly processors: ProcessorChain<R>;
   /** The bound logger class; `makeFilteringBoundLogger(level)` makes one. */
   readonly wrapperClass: BoundLoggerClass;
   /** Makes the wrapped logger (the output) for each `getLogger(name)`. */
@@ -43,9 +47,9 @@ export interface Configuration {
 }
 
 /** What `configure()` takes: any part of the {@link Configuration}. */
-export type ConfigureOptions = Partial<Configuration>;
+export type ConfigureOptions<R = string> = Partial<Configuration<R>>;
 
-function defaultConfiguration(): Configuration {
+function defaultConfiguration(): Configuration<unknown> {
   const tty = process.stdout.isTTY === true;
   return {
     processors: [
@@ -55,24 +59,24 @@ function defaultConfiguration(): Configuration {
       stackInfoRenderer(),
       timeStamper({ fmt: "iso" }),
       ...(tty ? [consoleRenderer()] : [formatExcInfo, jsonRenderer()]),
-    ] as unknown as ProcessorChain,
+    ] as unknown as ProcessorChain<unknown>,
     wrapperClass: BoundLogger,
     loggerFactory: printLoggerFactory(),
     cacheLoggerOnFirstUse: false,
   };
 }
 
-let config: Configuration | undefined;
+let config: Configuration<unknown> | undefined;
 let configured = false;
 /** Bumped on every change, so lazy loggers know their cache is stale. */
 let generation = 0;
 
-function current(): Configuration {
+function current(): Configuration<unknown> {
   config ??= defaultConfiguration();
   return config;
 }
 
-function validate(options: ConfigureOptions): void {
+function validate(options: ConfigureOptions<unknown>): void {
   if (options === null || typeof options !== "object")
     throw new TypeError("configure() takes an options object, e.g. configure({ processors: [...] }).");
   const known = new Set(["processors", "wrapperClass", "loggerFactory", "cacheLoggerOnFirstUse"]);
@@ -125,15 +129,15 @@ function validate(options: ConfigureOptions): void {
  *   wrapperClass: makeFilteringBoundLogger("info"),
  * });
  */
-export function configure(options: ConfigureOptions): void {
+export function configure<R = string>(options: ConfigureOptions<R>): void {
   validate(options);
   config = { ...current(), ...stripUndefined(options) };
   configured = true;
   generation++;
 }
 
-function stripUndefined(options: ConfigureOptions): ConfigureOptions {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ConfigureOptions;
+function stripUndefined(options: ConfigureOptions<unknown>): ConfigureOptions<unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ConfigureOptions<unknown>;
 }
 
 /**
@@ -143,7 +147,7 @@ function stripUndefined(options: ConfigureOptions): ConfigureOptions {
  * @example
  * configureOnce({ processors: [jsonRenderer()] });
  */
-export function configureOnce(options: ConfigureOptions): void {
+export function configureOnce<R = string>(options: ConfigureOptions<R>): void {
   if (configured) {
     report("configureOnce()", new Error("already configured; configuration left unchanged"));
     return;
@@ -169,16 +173,16 @@ export function isConfigured(): boolean {
 }
 
 /** A copy of the current configuration. */
-export function getConfig(): Configuration {
+export function getConfig(): Configuration<unknown> {
   const c = current();
-  return { ...c, processors: [...c.processors] as unknown as ProcessorChain };
+  return { ...c, processors: [...c.processors] as unknown as ProcessorChain<unknown> };
 }
 
 interface LazyOptions {
   readonly name?: string | undefined;
   readonly logger?: WrappedLogger | undefined;
   readonly initialValues: Fields;
-  readonly processors?: ProcessorChain | undefined;
+  readonly processors?: ProcessorChain<unknown> | undefined;
   readonly wrapperClass?: BoundLoggerClass | undefined;
   readonly cacheLoggerOnFirstUse?: boolean | undefined;
 }
@@ -289,8 +293,8 @@ export function getLogger(name?: string, initialValues: Fields = {}): Logger {
 }
 
 /** Options of {@link wrapLogger}: override parts of the configuration for this logger. */
-export interface WrapLoggerOptions {
-  readonly processors?: ProcessorChain;
+export interface WrapLoggerOptions<R = string> {
+  readonly processors?: ProcessorChain<R>;
   readonly wrapperClass?: BoundLoggerClass;
   readonly cacheLoggerOnFirstUse?: boolean;
   /** Initial context. */
@@ -304,7 +308,7 @@ export interface WrapLoggerOptions {
  * @example
  * const log = wrapLogger(new CapturingLogger(), { processors: [jsonRenderer()] });
  */
-export function wrapLogger(logger: WrappedLogger, options: WrapLoggerOptions = {}): Logger {
+export function wrapLogger<R = string>(logger: WrappedLogger, options: WrapLoggerOptions<R> = {}): Logger {
   if (logger === null || typeof logger !== "object" || typeof logger.msg !== "function") {
     throw new TypeError("wrapLogger(logger) needs an object with a msg(rendered, methodName) method, e.g. new CapturingLogger().");
   }

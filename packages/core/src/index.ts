@@ -42,6 +42,7 @@ export { LEVELS, type LevelInput, type LevelName, levelToNumber } from "./levels
 export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from "./output/loggers.js";
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
 export * as processors from "./processors/index.js";
+export { report } from "./report.js";
 export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
 export {
   DropEvent,

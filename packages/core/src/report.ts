@@ -8,7 +8,11 @@ const reported = new Set<string>();
 
 /**
  * Writes `structlog: <where> failed: <error>` to stderr the first time
- * `where` fails; later failures of the same `where` stay silent.
+ * `where` fails; later failures of the same `where` stay silent. For sinks
+ * and processors outside core that must never throw into a log call.
+ *
+ * @example
+ * try { sink.emit(record); } catch (e) { report("my sink", e); }
  */
 export function report(where: string, error: unknown): void {
   if (reported.has(where)) return;

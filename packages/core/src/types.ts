@@ -52,16 +52,18 @@ export type MethodName = "trace" | "debug" | "info" | "warning" | "warn" | "erro
 export type Processor = (logger: WrappedLogger, methodName: string, eventDict: EventDict) => EventDict | DropEvent;
 
 /**
- * The last step of the chain: turns the event dict into the line to write.
- * Its return type is what makes a chain without a renderer a compile error.
+ * The last step of the chain: turns the event dict into what the wrapped
+ * logger receives, a line (`R = string`) or a record for another sink (an
+ * OpenTelemetry LogRecord, say). Its return type is what makes a chain
+ * without a renderer a compile error.
  */
-export type Renderer = (logger: WrappedLogger, methodName: string, eventDict: EventDict) => string | DropEvent;
+export type Renderer<R = string> = (logger: WrappedLogger, methodName: string, eventDict: EventDict) => R | DropEvent;
 
 /**
- * A processor chain: any number of processors, then exactly one renderer.
- * A chain that ends in a processor does not type-check.
+ * A processor chain: any number of processors, then exactly one renderer
+ * that returns `R`. A chain that ends in a processor does not type-check.
  */
-export type ProcessorChain = readonly [...Processor[], Renderer];
+export type ProcessorChain<R = string> = readonly [...Processor[], Renderer<R>];
 
 /** Makes the wrapped logger for `getLogger(name)`. */
 export type LoggerFactory = (name?: string) => WrappedLogger;
