@@ -1,0 +1,143 @@
+/**
+ * An event dict as an OpenTelemetry LogRecord: the event is the body, the
+ * level the severity, the remaining fields attributes (nested values kept as
+ * AnyValue maps and arrays), an Error `exception.*` attributes as in OTel's
+ * semantic conventions. Every value goes through core's `toJsonSafe`, so
+ * cycles, BigInts, symbols, throwing getters and huge values are rendered
+ * safely, at bounded cost, and the record never shares an object with the
+ * caller (an exporter may send it later).
+ */
+import { type Context, context, isSpanContextValid, trace } from "@opentelemetry/api";
+import type { AnyValue, AnyValueMap, LogRecord, SeverityNumber } from "@opentelemetry/api-logs";
+import { type EventDict, processors, serializeError, toJsonSafe } from "@structlog/core";
+import { severityOf } from "./severity.js";
+
+/** The LogRecord a structlog event becomes: what `otelRenderer()` returns. */
+export interface OtelLogRecord extends LogRecord {
+  readonly body?: AnyValue;
+  readonly severityNumber: SeverityNumber;
+  readonly severityText: string;
+  /** Milliseconds since the epoch. */
+  readonly timestamp: number;
+  readonly attributes: AnyValueMap;
+  /** The context active at the log call: the SDK takes the trace and span ids from it. */
+  readonly context: Context;
+}
+
+/** How many fields become attributes; past it, one `structlog.dropped_attributes` attribute counts the rest. */
+export const MAX_ATTRIBUTES = 1000;
+
+// ISO 8601 as timeStamper({ fmt: "iso" }) writes it, in UTC or with an offset.
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The event's `timestamp` in epoch milliseconds, when it is one that
+ * timeStamper wrote (`"unix"` seconds or `"iso"`), so a line and its record
+ * carry the same time; otherwise `undefined`.
+ */
+function timestampOf(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
+  if (typeof value === "string" && ISO.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+function isError(value: unknown): value is Error {
+  try {
+    return value instanceof Error || Object.prototype.toString.call(value) === "[object Error]";
+  } catch {
+    return false;
+  }
+}
+
+function readField(eventDict: EventDict, key: string): unknown {
+  try {
+    return eventDict[key];
+  } catch (e) {
+    return e;
+  }
+}
+
+/** `exception.type`, `exception.message` and `exception.stacktrace` (the stack, with each cause). */
+function exceptionAttributes(error: unknown, max: number, attributes: AnyValueMap): void {
+  if (!isError(error)) {
+    // A thrown value that is not an Error (`throw "no"`): all it has is a message.
+    const text = typeof error === "string" ? error : (JSON.stringify(toJsonSafe(error, max)) ?? String(error));
+    attributes["exception.message"] = toJsonSafe(text, max) as AnyValue;
+    return;
+  }
+  const shaped = serializeError(error);
+  attributes["exception.type"] = toJsonSafe(shaped.type ?? "Error", max) as AnyValue;
+  attributes["exception.message"] = toJsonSafe(shaped.message ?? "", max) as AnyValue;
+  attributes["exception.stacktrace"] = toJsonSafe(processors.formatException(error), max) as AnyValue;
+}
+
+/**
+ * The key of the error that becomes `exception.*`: `exc_info` (unless it is
+ * `true`, `false` or `null`, which name no exception in JavaScript), or else
+ * the first field that holds an Error (`err`, `error`, ...).
+ */
+function exceptionKey(eventDict: EventDict, keys: readonly string[]): string | undefined {
+  const excInfo = readField(eventDict, "exc_info");
+  if (excInfo !== undefined && excInfo !== null && typeof excInfo !== "boolean") return "exc_info";
+  return keys.find((key) => isError(readField(eventDict, key)));
+}
+
+/** Options of the conversion, resolved. */
+export interface ConvertOptions {
+  readonly maxStringLength: number;
+}
+
+/**
+ * Converts `eventDict` (not changed) to an {@link OtelLogRecord}. `name` is
+ * the logger's name: a `logger` field equal to it (what addLoggerName adds)
+ * is the instrumentation scope, not an attribute. Never throws for any
+ * value inside the event dict.
+ */
+export function toLogRecord(eventDict: EventDict, method: string, name: string | undefined, options: ConvertOptions): OtelLogRecord {
+  const max = options.maxStringLength;
+  const severity = severityOf(method);
+  const active = context.active();
+  const spanContext = trace.getSpanContext(active);
+  const traceIds = spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+  // addTraceContext's fields repeat what the record's context carries, unless they name another trace.
+  const sameTrace = traceIds !== undefined && readField(eventDict, "trace_id") === traceIds.traceId;
+  const keys = Object.keys(eventDict);
+  const errorKey = exceptionKey(eventDict, keys);
+  const attributes: AnyValueMap = {};
+  let timestamp: number | undefined;
+  let count = 0;
+  for (const key of keys) {
+    const value = readField(eventDict, key);
+    if (key === "event" || key === errorKey || key === "exc_info" || value === undefined) continue;
+    // What addLogLevel, addLoggerName, timeStamper and addTraceContext wrote is
+    // already in the record's severity, scope, timestamp and span context.
+    if (key === "level" && value === severity.text) continue;
+    if (key === "logger" && value === name) continue;
+    if (key === "timestamp" && timestamp === undefined) {
+      timestamp = timestampOf(value);
+      if (timestamp !== undefined) continue;
+    }
+    if (sameTrace && (key === "trace_id" || key === "span_id" || key === "trace_flags")) continue;
+    // formatExcInfo ran before us: its text is the stack trace.
+    if (key === "exception" && typeof value === "string" && errorKey === undefined) {
+      attributes["exception.stacktrace"] = toJsonSafe(value, max) as AnyValue;
+      continue;
+    }
+    if (++count > MAX_ATTRIBUTES) continue;
+    Object.defineProperty(attributes, key, { value: toJsonSafe(value, max), enumerable: true, writable: true, configurable: true });
+  }
+  if (count > MAX_ATTRIBUTES) attributes["structlog.dropped_attributes"] = count - MAX_ATTRIBUTES;
+  if (errorKey !== undefined) exceptionAttributes(readField(eventDict, errorKey), max, attributes);
+  const event = readField(eventDict, "event");
+  const record: OtelLogRecord = {
+    severityNumber: severity.number,
+    severityText: severity.text,
+    timestamp: timestamp ?? Date.now(),
+    attributes,
+    context: active,
+  };
+  return event === undefined ? record : { ...record, body: toJsonSafe(event, max) as AnyValue };
+}
