@@ -2,7 +2,8 @@
  * An event dict as an OpenTelemetry LogRecord: the event is the body, the
  * level the severity, the remaining fields attributes (nested values kept as
  * AnyValue maps and arrays), an Error `exception.*` attributes as in OTel's
- * semantic conventions. Every value goes through core's `toJsonSafe`, so
+ * semantic conventions. Every value goes through core's `toJsonSafe` (see
+ * any-value.ts), so
  * cycles, BigInts, symbols, throwing getters and huge values are rendered
  * safely, at bounded cost, and the record never shares an object with the
  * caller (an exporter may send it later).
@@ -10,6 +11,7 @@
 import { type Context, context, isSpanContextValid, trace } from "@opentelemetry/api";
 import type { AnyValue, AnyValueMap, LogRecord, SeverityNumber } from "@opentelemetry/api-logs";
 import { type EventDict, processors, serializeError, toJsonSafe } from "@structlog/core";
+import { renamedKey, toAnyValue } from "./any-value.js";
 import { severityOf } from "./severity.js";
 
 /** The LogRecord a structlog event becomes: what `otelRenderer()` returns. */
@@ -23,6 +25,9 @@ export interface OtelLogRecord extends LogRecord {
   /** The context active at the log call: the SDK takes the trace and span ids from it. */
   readonly context: Context;
 }
+
+/** The attribute name of a field whose key is the empty string. */
+export const EMPTY_KEY = "[empty key]";
 
 /** How many fields become attributes; past it, one `structlog.dropped_attributes` attribute counts the rest. */
 export const MAX_ATTRIBUTES = 1000;
@@ -60,18 +65,23 @@ function readField(eventDict: EventDict, key: string): unknown {
   }
 }
 
+/** A value as a string attribute: a string as it is (cut at `max`), anything else as its safe JSON. */
+function asText(value: unknown, max: number): string {
+  if (typeof value === "string") return toJsonSafe(value, max) as string;
+  return JSON.stringify(toJsonSafe(value, max)) ?? "undefined";
+}
+
 /** `exception.type`, `exception.message` and `exception.stacktrace` (the stack, with each cause). */
 function exceptionAttributes(error: unknown, max: number, attributes: AnyValueMap): void {
   if (!isError(error)) {
     // A thrown value that is not an Error (`throw "no"`): all it has is a message.
-    const text = typeof error === "string" ? error : (JSON.stringify(toJsonSafe(error, max)) ?? String(error));
-    attributes["exception.message"] = toJsonSafe(text, max) as AnyValue;
+    attributes["exception.message"] = asText(error, max);
     return;
   }
   const shaped = serializeError(error);
-  attributes["exception.type"] = toJsonSafe(shaped.type ?? "Error", max) as AnyValue;
-  attributes["exception.message"] = toJsonSafe(shaped.message ?? "", max) as AnyValue;
-  attributes["exception.stacktrace"] = toJsonSafe(processors.formatException(error), max) as AnyValue;
+  attributes["exception.type"] = asText(shaped.type ?? "Error", max);
+  attributes["exception.message"] = asText(shaped.message ?? "", max);
+  attributes["exception.stacktrace"] = asText(processors.formatException(error), max);
 }
 
 /**
@@ -83,6 +93,16 @@ function exceptionKey(eventDict: EventDict, keys: readonly string[]): string | u
   const excInfo = readField(eventDict, "exc_info");
   if (excInfo !== undefined && excInfo !== null && typeof excInfo !== "boolean") return "exc_info";
   return keys.find((key) => isError(readField(eventDict, key)));
+}
+
+/**
+ * The attribute name of a field: OTel has no empty attribute key (the SDK
+ * drops one), and the SDK's `attributes[key] = value` would turn a
+ * `__proto__` field into the prototype of its attributes.
+ */
+function attributeKey(key: string): string {
+  if (key === "") return EMPTY_KEY;
+  return key === "__proto__" ? renamedKey(key) : key;
 }
 
 /** Options of the conversion, resolved. */
@@ -123,11 +143,14 @@ export function toLogRecord(eventDict: EventDict, method: string, name: string |
     if (sameTrace && (key === "trace_id" || key === "span_id" || key === "trace_flags")) continue;
     // formatExcInfo ran before us: its text is the stack trace.
     if (key === "exception" && typeof value === "string" && errorKey === undefined) {
-      attributes["exception.stacktrace"] = toJsonSafe(value, max) as AnyValue;
+      attributes["exception.stacktrace"] = asText(value, max);
       continue;
     }
     if (++count > MAX_ATTRIBUTES) continue;
-    Object.defineProperty(attributes, key, { value: toJsonSafe(value, max), enumerable: true, writable: true, configurable: true });
+    const safe = toAnyValue(value, max);
+    // A toJSON() that returns undefined: left out, as JSON leaves it out.
+    if (safe === undefined) continue;
+    attributes[attributeKey(key)] = safe;
   }
   if (count > MAX_ATTRIBUTES) attributes["structlog.dropped_attributes"] = count - MAX_ATTRIBUTES;
   if (errorKey !== undefined) exceptionAttributes(readField(eventDict, errorKey), max, attributes);
@@ -139,5 +162,6 @@ export function toLogRecord(eventDict: EventDict, method: string, name: string |
     attributes,
     context: active,
   };
-  return event === undefined ? record : { ...record, body: toJsonSafe(event, max) as AnyValue };
+  const body = event === undefined ? undefined : toAnyValue(event, max);
+  return body === undefined ? record : { ...record, body };
 }

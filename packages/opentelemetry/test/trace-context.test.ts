@@ -1,4 +1,4 @@
-import { context, INVALID_SPAN_CONTEXT, trace } from "@opentelemetry/api";
+import { context, INVALID_SPAN_CONTEXT, type SpanContext, trace } from "@opentelemetry/api";
 import { AlwaysOffSampler } from "@opentelemetry/sdk-trace-node";
 import { contextvars, processors } from "@structlog/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -51,7 +51,7 @@ describe("addTraceContext() with the tracing SDK", () => {
 
   it("uses the innermost span of nested spans", () => {
     const { log, dicts } = dictLogger([addTraceContext()]);
-    const [outer, inner] = tracer().startActiveSpan("outer", (o) => {
+    const [outer, inner] = tracer().startActiveSpan("outer", (o): [SpanContext, SpanContext] => {
       const i = tracer().startActiveSpan("inner", (s) => {
         log.info("in_inner");
         s.end();
