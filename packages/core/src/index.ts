@@ -41,6 +41,7 @@ export * as dev from "./dev.js";
 export { LEVELS, type LevelInput, type LevelName, levelToNumber } from "./levels.js";
 export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from "./output/loggers.js";
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
+export * as presets from "./presets/index.js";
 export * as processors from "./processors/index.js";
 export { report } from "./report.js";
 export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
