@@ -8,11 +8,12 @@
  * safely, at bounded cost, and the record never shares an object with the
  * caller (an exporter may send it later).
  */
-import { type Context, context, isSpanContextValid, trace } from "@opentelemetry/api";
+import { type Context, context, trace } from "@opentelemetry/api";
 import type { AnyValue, AnyValueMap, LogRecord, SeverityNumber } from "@opentelemetry/api-logs";
 import { type EventDict, processors, serializeError, toJsonSafe } from "@structlog/core";
 import { renamedKey, toAnyValue } from "./any-value.js";
 import { severityOf } from "./severity.js";
+import { isValid } from "./span-context.js";
 
 /** The LogRecord a structlog event becomes: what `otelRenderer()` returns. */
 export interface OtelLogRecord extends LogRecord {
@@ -121,7 +122,7 @@ export function toLogRecord(eventDict: EventDict, method: string, name: string |
   const severity = severityOf(method);
   const active = context.active();
   const spanContext = trace.getSpanContext(active);
-  const traceIds = spanContext !== undefined && isSpanContextValid(spanContext) ? spanContext : undefined;
+  const traceIds = spanContext !== undefined && isValid(spanContext) ? spanContext : undefined;
   // addTraceContext's fields repeat what the record's context carries, unless they name another trace.
   const sameTrace = traceIds !== undefined && readField(eventDict, "trace_id") === traceIds.traceId;
   const keys = Object.keys(eventDict);

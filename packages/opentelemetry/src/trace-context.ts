@@ -4,10 +4,10 @@
  * SDK registers one) knows the active span; nothing is patched, so it works
  * the same under ESM and CommonJS.
  */
-import { context, isSpanContextValid, trace } from "@opentelemetry/api";
 import type { EventDict, Processor } from "@structlog/core";
 import { markProcessor } from "./brand.js";
 import { checkKey, checkOptions } from "./options.js";
+import { activeSpanContext } from "./span-context.js";
 
 /** Options for {@link addTraceContext}. */
 export interface TraceContextOptions {
@@ -47,8 +47,8 @@ export function addTraceContext(options: TraceContextOptions = {}): Processor {
     throw new TypeError("addTraceContext(): traceIdKey, spanIdKey and traceFlagsKey must be three different keys.");
   }
   return markProcessor(function addTraceContext(_logger: unknown, _method: string, eventDict: EventDict): EventDict {
-    const spanContext = trace.getSpanContext(context.active());
-    if (spanContext === undefined || !isSpanContextValid(spanContext) || Object.hasOwn(eventDict, traceIdKey)) return eventDict;
+    const spanContext = activeSpanContext();
+    if (spanContext === undefined || Object.hasOwn(eventDict, traceIdKey)) return eventDict;
     eventDict[traceIdKey] = spanContext.traceId;
     eventDict[spanIdKey] = spanContext.spanId;
     if (flagsKey !== undefined) eventDict[flagsKey] = FLAGS_HEX[spanContext.traceFlags & 0xff];
