@@ -43,6 +43,7 @@ export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
 export * as presets from "./presets/index.js";
 export * as processors from "./processors/index.js";
+export { markProcessor, markRenderer } from "./renderers/brand.js";
 export { report } from "./report.js";
 export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
 export {

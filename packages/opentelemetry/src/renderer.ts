@@ -1,8 +1,7 @@
 /** `otelRenderer()`: the chain end that turns the event into an OpenTelemetry LogRecord. */
 import { type Context, context, ROOT_CONTEXT } from "@opentelemetry/api";
 import type { EventDict, Renderer, WrappedLogger } from "@structlog/core";
-import { report } from "@structlog/core";
-import { markRenderer } from "./brand.js";
+import { markRenderer, report } from "@structlog/core";
 import { type ConvertOptions, type OtelLogRecord, toLogRecord } from "./log-record.js";
 import { checkOptions, resolveMaxStringLength } from "./options.js";
 import { severityOf } from "./severity.js";
@@ -31,20 +30,15 @@ function activeContext(): Context {
  * The record written when conversion itself failed (an event dict that cannot
  * even be enumerated): the event's level and a note, so no call is lost.
  */
-export function fallbackRecord(method: string, error: unknown): OtelLogRecord {
+export function fallbackRecord(method: string): OtelLogRecord {
   const severity = severityOf(method);
-  let message: string;
-  try {
-    message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    message = "unknown error";
-  }
   return {
     body: "[unrenderable event]",
     severityNumber: severity.number,
     severityText: severity.text,
     timestamp: Date.now(),
-    attributes: { structlog_error: `the event could not be converted: ${message}` },
+    // What went wrong is reported once on stderr.
+    attributes: { structlog_error: "the event could not be converted" },
     context: activeContext(),
   };
 }
@@ -61,7 +55,7 @@ export function convertSafely(
     return toLogRecord(eventDict, method, name, options);
   } catch (e) {
     report(where, e);
-    return fallbackRecord(method, e);
+    return fallbackRecord(method);
   }
 }
 

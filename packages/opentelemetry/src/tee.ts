@@ -1,6 +1,5 @@
 /** `otelTee()`: JSON (or any renderer) to stdout and the same events to OpenTelemetry. */
-import type { EventDict, Processor, WrappedLogger } from "@structlog/core";
-import { markProcessor } from "./brand.js";
+import { type EventDict, markProcessor, type Processor, type WrappedLogger } from "@structlog/core";
 import { checkEmitterOptions, createEmitter, EMITTER_OPTION_KEYS, type EmitterOptions } from "./emitter.js";
 import { checkOptions } from "./options.js";
 import { convertSafely, type OtelRendererOptions, RENDERER_OPTION_KEYS, resolveRendererOptions } from "./renderer.js";

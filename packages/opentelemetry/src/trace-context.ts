@@ -4,8 +4,7 @@
  * SDK registers one) knows the active span; nothing is patched, so it works
  * the same under ESM and CommonJS.
  */
-import type { EventDict, Processor } from "@structlog/core";
-import { markProcessor } from "./brand.js";
+import { type EventDict, markProcessor, type Processor } from "@structlog/core";
 import { checkKey, checkOptions } from "./options.js";
 import { activeSpanContext } from "./span-context.js";
 

@@ -39,6 +39,18 @@ interface Received {
   readonly body: IExportLogsServiceRequest;
 }
 
+/** A nested value: maps, arrays, a double, a boolean, a null. */
+const ORDER = {
+  id: "ORD-7",
+  lines: [
+    { sku: "A", qty: 2 },
+    { sku: "B", qty: 1 },
+  ],
+  total: 19.5,
+  gift: false,
+  note: null,
+};
+
 let server: Server;
 let url: string;
 const received: Received[] = [];
@@ -79,19 +91,7 @@ describe("the OTLP/HTTP exporter", () => {
     });
     spanIds = trace.getTracer("test").startActiveSpan("checkout", (span) => {
       contextvars.boundContextVars({ request_id: "req-1" }, () => {
-        getLogger("shop.orders").info("order_placed", {
-          order: {
-            id: "ORD-7",
-            lines: [
-              { sku: "A", qty: 2 },
-              { sku: "B", qty: 1 },
-            ],
-            total: 19.5,
-            gift: false,
-            note: null,
-          },
-          tags: ["new", 3, true],
-        });
+        getLogger("shop.orders").info("order_placed", { order: ORDER, tags: ["new", 3, true] });
         getLogger("shop.payments").exception("payment_failed", { exc_info: new TypeError("card expired") });
       });
       span.end();
@@ -138,16 +138,7 @@ describe("the OTLP/HTTP exporter", () => {
     expect(r.attributes.find((a) => a.key === "order")?.value.kvlistValue).toBeDefined();
     expect(decodeAttributes(r.attributes)).toEqual({
       request_id: "req-1",
-      order: {
-        id: "ORD-7",
-        lines: [
-          { sku: "A", qty: 2 },
-          { sku: "B", qty: 1 },
-        ],
-        total: 19.5,
-        gift: false,
-        note: null,
-      },
+      order: ORDER,
       tags: ["new", 3, true],
     });
   });
