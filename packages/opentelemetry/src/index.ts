@@ -12,6 +12,5 @@ export type { EmitterOptions } from "./emitter.js";
 export { MAX_ATTRIBUTES, type OtelLogRecord } from "./log-record.js";
 export { type OtelLoggerFactoryOptions, otelLoggerFactory } from "./logger-factory.js";
 export { type OtelRendererOptions, otelRenderer } from "./renderer.js";
-export { type Severity, severityOf } from "./severity.js";
 export { type OtelTeeOptions, otelTee } from "./tee.js";
 export { addTraceContext, type TraceContextOptions } from "./trace-context.js";
