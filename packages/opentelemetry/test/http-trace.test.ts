@@ -80,6 +80,7 @@ const TRACE_A = "4bf92f3577b34da6a3ce929d0e0e4736";
 const PARENT_A = "00f067aa0ba902b7";
 const TRACE_B = "0af7651916cd43dd8448eb211c80319c";
 const PARENT_B = "b7ad6b7169203331";
+const TRACE_D = "d0000000000000000000000000000d0d";
 
 for (const framework of ["fastify", "express"] as const) {
   describe(`trace ids on every line of a request (${framework})`, () => {
@@ -96,6 +97,9 @@ for (const framework of ["fastify", "express"] as const) {
         await Promise.all([a.text(), b.text()]);
         const c = await fetch(`${base}/orders/cherry`, { headers: { "x-request-id": "req-c" } });
         await c.text();
+        const d = await fetch(`${base}/broken`, { headers: { traceparent: traceparent(TRACE_D, PARENT_A), "x-request-id": "req-d" } });
+        expect(d.status).toBe(500);
+        await d.text();
       });
     });
 
@@ -132,6 +136,14 @@ for (const framework of ["fastify", "express"] as const) {
         if (line.request_id === "req-a") expect(line.trace_id).toBe(TRACE_A);
         if (line.request_id === "req-b") expect(line.trace_id).toBe(TRACE_B);
       }
+    });
+
+    it("puts the trace id on the request line of a request that failed with a 500", () => {
+      const lines = linesOf("req-d");
+      expect(lines.map((l) => [l.event, l.status_code, l.trace_id, l.span_id])).toEqual([
+        ["stock_reserved", undefined, TRACE_D, serverSpan(TRACE_D).spanId],
+        ["request_completed", 500, TRACE_D, serverSpan(TRACE_D).spanId],
+      ]);
     });
 
     it("starts a new trace for a request without traceparent, and its lines carry it", () => {
