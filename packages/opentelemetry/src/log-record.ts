@@ -3,10 +3,9 @@
  * level the severity, the remaining fields attributes (nested values kept as
  * AnyValue maps and arrays), an Error `exception.*` attributes as in OTel's
  * semantic conventions. Every value goes through core's `toJsonSafe` (see
- * any-value.ts), so
- * cycles, BigInts, symbols, throwing getters and huge values are rendered
- * safely, at bounded cost, and the record never shares an object with the
- * caller (an exporter may send it later).
+ * any-value.ts), so cycles, BigInts, symbols, throwing getters and huge
+ * values are rendered safely, at bounded cost, and the record never shares
+ * an object with the caller (an exporter may send it later).
  */
 import { type Context, context, trace } from "@opentelemetry/api";
 import type { AnyValue, AnyValueMap, LogRecord, SeverityNumber } from "@opentelemetry/api-logs";

@@ -273,6 +273,31 @@ describe("option checks", () => {
   });
 });
 
+describe("an event dict that cannot even be read", () => {
+  it("still gives a record, at the call's level, and the failure is reported once", async () => {
+    sdk = logsSdk();
+    const unreadable = () =>
+      new Proxy(
+        {},
+        {
+          ownKeys() {
+            throw new Error("no keys for you");
+          },
+        },
+      );
+    const log = wrapLogger(otelLoggerFactory({ loggerProvider: sdk.provider })("x"), { processors: [unreadable, otelRenderer()] });
+    const { reports } = await captureReports(() => {
+      log.error("first");
+      log.error("second");
+    });
+    expect(sdk.records().map((r) => [r.body, r.severityNumber, r.attributes.structlog_error])).toEqual([
+      ["[unrenderable event]", SeverityNumber.ERROR, "the event could not be converted"],
+      ["[unrenderable event]", SeverityNumber.ERROR, "the event could not be converted"],
+    ]);
+    expect(reports).toEqual([expect.stringMatching(/^structlog: otelRenderer\(\) failed: Error: no keys for you/)]);
+  });
+});
+
 describe("a line rendered by another renderer", () => {
   it("still reaches OpenTelemetry as the body, and the mistake is reported once", async () => {
     sdk = logsSdk();
