@@ -1,6 +1,7 @@
 import { context, INVALID_SPAN_CONTEXT, type SpanContext, trace } from "@opentelemetry/api";
 import { AlwaysOffSampler } from "@opentelemetry/sdk-trace-node";
-import { contextvars, processors } from "@structlog/core";
+import { contextvars, type ProcessorChain, presets, processors, wrapLogger } from "@structlog/core";
+import { CapturingLogger } from "@structlog/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addTraceContext } from "../src/index.js";
 import { dictLogger, registerTracing } from "./helpers.js";
@@ -118,6 +119,13 @@ describe("addTraceContext() with the tracing SDK", () => {
     expect(dicts()).toEqual([{ trace_id: "0af7651916cd43dd8448eb211c80319c", event: "relayed" }]);
   });
 
+  it("gives presets.ecs() its trace.id and span.id, and presets.otel() its TraceId and SpanId", () => {
+    const ecsLine = presetLine(presets.ecs({ base: null, processors: [addTraceContext()] }));
+    const otelLine = presetLine(presets.otel({ processors: [addTraceContext()] }));
+    expect(ecsLine.line).toMatchObject({ "trace.id": ecsLine.ids.traceId, "span.id": ecsLine.ids.spanId });
+    expect(otelLine.line).toMatchObject({ TraceId: otelLine.ids.traceId, SpanId: otelLine.ids.spanId, TraceFlags: "01" });
+  });
+
   it("composes with mergeContextVars and a JSON renderer", () => {
     const { log, dicts } = dictLogger([contextvars.mergeContextVars, processors.addLogLevel, addTraceContext()]);
     contextvars.boundContextVars({ request_id: "r-1" }, () =>
@@ -129,6 +137,18 @@ describe("addTraceContext() with the tracing SDK", () => {
     expect(dicts()[0]).toMatchObject({ request_id: "r-1", level: "warning", trace_id: expect.any(String) });
   });
 });
+
+/** One line through a preset chain, logged inside a span. */
+function presetLine(chain: ProcessorChain): { line: Record<string, unknown>; ids: SpanContext } {
+  const out = new CapturingLogger("app");
+  const log = wrapLogger(out, { processors: chain });
+  const ids = trace.getTracer("test").startActiveSpan("op", (span) => {
+    log.info("in_span");
+    span.end();
+    return span.spanContext();
+  });
+  return { line: JSON.parse(out.calls[0]?.rendered as string), ids };
+}
 
 describe("addTraceContext() options", () => {
   it("rejects an unknown option, naming the right one", () => {
