@@ -32,16 +32,15 @@ import type { Fields, LoggerFactory, ProcessorChain, WrappedLogger } from "./typ
 
 /**
  * The configuration, as `getConfig()` returns it. `R` is what the renderer
- * returns and the wrapped logger receives: a line, unless the chain ends in
- * a renderer for another sink.
+ * makes and the loggers of `loggerFactory` take: a line of text by default.
  */
-export interface Configuration<R = string> {
+export interface Configuration<R = unknown> {
   /** Processors, then a renderer last. */
   readonly processors: ProcessorChain<R>;
   /** The bound logger class; `makeFilteringBoundLogger(level)` makes one. */
   readonly wrapperClass: BoundLoggerClass;
   /** Makes the wrapped logger (the output) for each `getLogger(name)`. */
-  readonly loggerFactory: LoggerFactory;
+  readonly loggerFactory: LoggerFactory<R>;
   /** Cache the resolved logger on first use. Default `false`, as in structlog. */
   readonly cacheLoggerOnFirstUse: boolean;
 }
@@ -49,7 +48,13 @@ export interface Configuration<R = string> {
 /** What `configure()` takes: any part of the {@link Configuration}. */
 export type ConfigureOptions<R = string> = Partial<Configuration<R>>;
 
-function defaultConfiguration(): Configuration<unknown> {
+/**
+ * A chain whose renderer makes something other than a string needs a
+ * `loggerFactory` whose loggers take it: the default output writes text.
+ */
+type ConfigureArgument<R> = ConfigureOptions<R> & ([R] extends [string] ? unknown : { readonly loggerFactory: LoggerFactory<R> });
+
+function defaultConfiguration(): Configuration {
   const tty = process.stdout.isTTY === true;
   return {
     processors: [
@@ -59,19 +64,19 @@ function defaultConfiguration(): Configuration<unknown> {
       stackInfoRenderer(),
       timeStamper({ fmt: "iso" }),
       ...(tty ? [consoleRenderer()] : [formatExcInfo, jsonRenderer()]),
-    ] as unknown as ProcessorChain<unknown>,
+    ] as unknown as ProcessorChain,
     wrapperClass: BoundLogger,
     loggerFactory: printLoggerFactory(),
     cacheLoggerOnFirstUse: false,
   };
 }
 
-let config: Configuration<unknown> | undefined;
+let config: Configuration | undefined;
 let configured = false;
 /** Bumped on every change, so lazy loggers know their cache is stale. */
 let generation = 0;
 
-function current(): Configuration<unknown> {
+function current(): Configuration {
   config ??= defaultConfiguration();
   return config;
 }
@@ -129,9 +134,9 @@ function validate(options: ConfigureOptions<unknown>): void {
  *   wrapperClass: makeFilteringBoundLogger("info"),
  * });
  */
-export function configure<R = string>(options: ConfigureOptions<R>): void {
+export function configure<R = string>(options: ConfigureArgument<R>): void {
   validate(options);
-  config = { ...current(), ...stripUndefined(options) };
+  config = { ...current(), ...stripUndefined(options as ConfigureOptions<unknown>) };
   configured = true;
   generation++;
 }
@@ -147,7 +152,7 @@ function stripUndefined(options: ConfigureOptions<unknown>): ConfigureOptions<un
  * @example
  * configureOnce({ processors: [jsonRenderer()] });
  */
-export function configureOnce<R = string>(options: ConfigureOptions<R>): void {
+export function configureOnce<R = string>(options: ConfigureArgument<R>): void {
   if (configured) {
     report("configureOnce()", new Error("already configured; configuration left unchanged"));
     return;
@@ -173,9 +178,9 @@ export function isConfigured(): boolean {
 }
 
 /** A copy of the current configuration. */
-export function getConfig(): Configuration<unknown> {
+export function getConfig(): Configuration {
   const c = current();
-  return { ...c, processors: [...c.processors] as unknown as ProcessorChain<unknown> };
+  return { ...c, processors: [...c.processors] as unknown as ProcessorChain };
 }
 
 interface LazyOptions {
@@ -294,6 +299,7 @@ export function getLogger(name?: string, initialValues: Fields = {}): Logger {
 
 /** Options of {@link wrapLogger}: override parts of the configuration for this logger. */
 export interface WrapLoggerOptions<R = string> {
+  /** The chain for this logger; its renderer makes what `logger` takes. */
   readonly processors?: ProcessorChain<R>;
   readonly wrapperClass?: BoundLoggerClass;
   readonly cacheLoggerOnFirstUse?: boolean;
@@ -308,7 +314,7 @@ export interface WrapLoggerOptions<R = string> {
  * @example
  * const log = wrapLogger(new CapturingLogger(), { processors: [jsonRenderer()] });
  */
-export function wrapLogger<R = string>(logger: WrappedLogger, options: WrapLoggerOptions<R> = {}): Logger {
+export function wrapLogger<R = string>(logger: WrappedLogger<R>, options: WrapLoggerOptions<R> = {}): Logger {
   if (logger === null || typeof logger !== "object" || typeof logger.msg !== "function") {
     throw new TypeError("wrapLogger(logger) needs an object with a msg(rendered, methodName) method, e.g. new CapturingLogger().");
   }
@@ -316,7 +322,7 @@ export function wrapLogger<R = string>(logger: WrappedLogger, options: WrapLogge
     validate({ processors: options.processors, wrapperClass: options.wrapperClass });
   }
   return new LazyLogger({
-    logger,
+    logger: logger as WrappedLogger,
     name: logger.name,
     initialValues: options.context ?? {},
     processors: options.processors,

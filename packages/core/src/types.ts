@@ -25,15 +25,23 @@ export const DropEvent: unique symbol = Symbol.for("structlog.DropEvent");
 /** The type of {@link DropEvent}. */
 export type DropEvent = typeof DropEvent;
 
-/** Anything that receives rendered lines: stdout, a file, a test capture. */
-export interface WrappedLogger {
+/**
+ * Anything that receives what the renderer made: stdout, a file, a test
+ * capture, an OpenTelemetry exporter. `R` is what it takes: a line of text
+ * for the built-in outputs, a record for a bridge to another logging API.
+ *
+ * @example
+ * const lines: string[] = [];
+ * const toArray: WrappedLogger<string> = { msg: (line) => lines.push(line) };
+ */
+export interface WrappedLogger<R = unknown> {
   /** The logger name given to `getLogger(name)`, read by `addLoggerName`. */
   readonly name?: string | undefined;
   /**
-   * Receives the rendered line (without a trailing newline) and the name of
-   * the method that produced it. What it returns is returned by the log call.
+   * Receives the rendered value (a line has no trailing newline) and the name
+   * of the method that produced it. What it returns is returned by the log call.
    */
-  msg(rendered: unknown, methodName: string): unknown;
+  msg(rendered: R, methodName: string): unknown;
 }
 
 /** The names of the logging methods, as processors see them. */
@@ -53,17 +61,24 @@ export type Processor = (logger: WrappedLogger, methodName: string, eventDict: E
 
 /**
  * The last step of the chain: turns the event dict into what the wrapped
- * logger receives, a line (`R = string`) or a record for another sink (an
- * OpenTelemetry LogRecord, say). Its return type is what makes a chain
- * without a renderer a compile error.
+ * logger takes, a line of text by default. Its return type is what makes a
+ * chain without a renderer a compile error.
+ *
+ * @example
+ * const eventOnly: Renderer = (_l, _m, ed) => String(ed.event);
+ * const asRecord: Renderer<{ body: unknown }> = (_l, _m, ed) => ({ body: ed.event });
  */
 export type Renderer<R = string> = (logger: WrappedLogger, methodName: string, eventDict: EventDict) => R | DropEvent;
 
 /**
- * A processor chain: any number of processors, then exactly one renderer
- * that returns `R`. A chain that ends in a processor does not type-check.
+ * A processor chain: any number of processors, then exactly one renderer,
+ * whose output `R` (a string by default) is what the wrapped logger
+ * receives. A chain that ends in a processor does not type-check.
+ *
+ * @example
+ * const chain: ProcessorChain = [addLogLevel, timeStamper({ fmt: "iso" }), jsonRenderer()];
  */
 export type ProcessorChain<R = string> = readonly [...Processor[], Renderer<R>];
 
-/** Makes the wrapped logger for `getLogger(name)`. */
-export type LoggerFactory = (name?: string) => WrappedLogger;
+/** Makes the wrapped logger for `getLogger(name)`; `R` is what its loggers take. */
+export type LoggerFactory<R = unknown> = (name?: string) => WrappedLogger<R>;

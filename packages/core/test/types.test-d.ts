@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import type { EventDict, Logger, Processor, ProcessorChain, Renderer } from "../src/index.js";
+import type { EventDict, Logger, LoggerFactory, Processor, ProcessorChain, Renderer, WrappedLogger } from "../src/index.js";
 import * as structlog from "../src/index.js";
 
 describe("processor chains", () => {
@@ -36,6 +36,58 @@ describe("processor chains", () => {
   it("accept a shared list spread before the renderer", () => {
     const shared: Processor[] = [structlog.processors.addLogLevel];
     structlog.configure({ processors: [...shared, structlog.processors.logfmtRenderer()] });
+  });
+});
+
+describe("a chain whose renderer returns a record", () => {
+  interface LogRecord {
+    readonly severity: string;
+    readonly body: unknown;
+  }
+  const toRecord: Renderer<LogRecord> = (_l, method, ed) => ({ severity: method, body: ed.event });
+  const records: LogRecord[] = [];
+  const recordSink: WrappedLogger<LogRecord> = {
+    msg(record) {
+      expectTypeOf(record).toEqualTypeOf<LogRecord>();
+      records.push(record);
+    },
+  };
+
+  it("is a ProcessorChain of that record type", () => {
+    const chain: ProcessorChain<LogRecord> = [structlog.processors.addLogLevel, toRecord];
+    expectTypeOf(chain).toExtend<readonly [...Processor[], Renderer<LogRecord>]>();
+  });
+
+  it("is not a chain of strings", () => {
+    // @ts-expect-error the default ProcessorChain ends in a renderer that makes a string
+    const chain: ProcessorChain = [structlog.processors.addLogLevel, toRecord];
+    void chain;
+  });
+
+  it("is accepted by wrapLogger() with a logger that takes the record", () => {
+    structlog.wrapLogger(recordSink, { processors: [structlog.processors.addLogLevel, toRecord] });
+  });
+
+  it("is rejected by wrapLogger() with a logger that takes only strings", () => {
+    const lines: WrappedLogger<string> = { msg: (line) => line.length };
+    // @ts-expect-error the renderer makes a LogRecord, the logger takes a string
+    structlog.wrapLogger(lines, { processors: [toRecord] });
+  });
+
+  it("is accepted by configure() with a loggerFactory whose loggers take the record", () => {
+    const factory: LoggerFactory<LogRecord> = () => recordSink;
+    structlog.configure({ processors: [structlog.processors.addLogLevel, toRecord], loggerFactory: factory });
+  });
+
+  it("is rejected by configure() without a loggerFactory, since the default output writes text", () => {
+    // @ts-expect-error a record chain needs a loggerFactory that takes records
+    structlog.configure({ processors: [structlog.processors.addLogLevel, toRecord] });
+  });
+
+  it("is rejected by configure() with a loggerFactory that takes strings", () => {
+    const text: LoggerFactory<string> = () => ({ msg: (line: string) => line.length });
+    // @ts-expect-error the factory's loggers take strings
+    structlog.configure({ processors: [toRecord], loggerFactory: text });
   });
 });
 
