@@ -1,24 +1,14 @@
 /**
  * Global configuration: `configure()`, `getLogger()`, `wrapLogger()`.
  *
- * `getLogger()` returns a lazy logger that reads the configuration on first
- * use, so module-level loggers created before `configure()` still follow it.
- * The resolved bound logger is cached (with `cacheLoggerOnFirstUse`) and the
- * cache is dropped when the configuration changes, so a later `configure()`
- * always takes effect.
+ * `getLogger()` returns a lazy logger (lazy-logger.ts) that reads the
+ * configuration on first use, so module-level loggers created before
+ * `configure()` still follow it. Each configuration change starts a new
+ * generation, so a later `configure()` always takes effect.
  */
-import {
-  BoundLogger,
-  type BoundLoggerClass,
-  type ChildOptions,
-  LOG_METHODS,
-  type Logger,
-  type LogMethods,
-  makeFilteringBoundLogger,
-} from "./bound-logger.js";
+import { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
 import { mergeContextVars } from "./context.js";
-import { mergeFields } from "./fields.js";
-import type { LevelInput } from "./levels.js";
+import { type ConfigSource, LazyLogger } from "./lazy-logger.js";
 import { printLoggerFactory } from "./output/loggers.js";
 import { formatExcInfo } from "./processors/exceptions.js";
 import { addLoggerName, addLogLevel } from "./processors/level.js";
@@ -28,7 +18,7 @@ import { PROCESSOR_BRAND } from "./renderers/brand.js";
 import { consoleRenderer } from "./renderers/console.js";
 import { jsonRenderer } from "./renderers/json.js";
 import { report } from "./report.js";
-import type { Fields, LoggerFactory, ProcessorChain, WrappedLogger } from "./types.js";
+import type { Fields, Logger, LoggerFactory, ProcessorChain, WrappedLogger } from "./types.js";
 
 /**
  * The configuration, as `getConfig()` returns it. `R` is what the renderer
@@ -41,7 +31,14 @@ export interface Configuration<R = unknown> {
   readonly wrapperClass: BoundLoggerClass;
   /** Makes the wrapped logger (the output) for each `getLogger(name)`. */
   readonly loggerFactory: LoggerFactory<R>;
-  /** Cache the resolved logger on first use. Default `false`, as in structlog. */
+  /**
+   * Accepted so that structlog configurations port unchanged; it changes
+   * nothing. Every logger caches its bound logger until the configuration
+   * changes, which is what structlog's `True` buys, without its catch (a
+   * cached structlog logger ignores a later `configure()`).
+   *
+   * @deprecated Loggers always cache per configuration; leave it out.
+   */
   readonly cacheLoggerOnFirstUse: boolean;
 }
 
@@ -73,13 +70,14 @@ function defaultConfiguration(): Configuration {
 
 let config: Configuration | undefined;
 let configured = false;
-/** Bumped on every change, so lazy loggers know their cache is stale. */
-let generation = 0;
 
 function current(): Configuration {
   config ??= defaultConfiguration();
   return config;
 }
+
+/** What lazy loggers read; `generation` is bumped on every change, so they know their cache is stale. */
+const source: ConfigSource & { generation: number } = { generation: 0, current };
 
 function validate(options: ConfigureOptions<unknown>): void {
   if (options === null || typeof options !== "object")
@@ -138,7 +136,7 @@ export function configure<R = string>(options: ConfigureArgument<R>): void {
   validate(options);
   config = { ...current(), ...stripUndefined(options as ConfigureOptions<unknown>) };
   configured = true;
-  generation++;
+  source.generation++;
 }
 
 function stripUndefined(options: ConfigureOptions<unknown>): ConfigureOptions<unknown> {
@@ -169,7 +167,7 @@ export function configureOnce<R = string>(options: ConfigureArgument<R>): void {
 export function resetDefaults(): void {
   config = undefined;
   configured = false;
-  generation++;
+  source.generation++;
 }
 
 /** Has `configure()` been called since the last `resetDefaults()`? */
@@ -183,108 +181,6 @@ export function getConfig(): Configuration {
   return { ...c, processors: [...c.processors] as unknown as ProcessorChain };
 }
 
-interface LazyOptions {
-  readonly name?: string | undefined;
-  readonly logger?: WrappedLogger | undefined;
-  readonly initialValues: Fields;
-  readonly processors?: ProcessorChain<unknown> | undefined;
-  readonly wrapperClass?: BoundLoggerClass | undefined;
-  readonly cacheLoggerOnFirstUse?: boolean | undefined;
-}
-
-/** Gives a factory's logger a name when it has none, so `addLoggerName` always works. */
-function named(logger: WrappedLogger, name: string | undefined): WrappedLogger {
-  if (name === undefined || logger.name !== undefined) return logger;
-  return {
-    name,
-    msg: (rendered, method) => logger.msg(rendered, method),
-    flush: () => (logger as { flush?: () => void }).flush?.(),
-  } as WrappedLogger;
-}
-
-/**
- * The logger `getLogger()` and `wrapLogger()` return: resolves to a bound
- * logger from the configuration at first use (structlog's
- * `BoundLoggerLazyProxy`).
- */
-// biome-ignore lint/correctness/noUnusedVariables: merged with the class below, to type the methods installed on its prototype.
-interface LazyLogger extends LogMethods {}
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below.
-class LazyLogger implements Logger {
-  readonly #options: LazyOptions;
-  #cached: BoundLogger | undefined;
-  #cachedAt = -1;
-
-  constructor(options: LazyOptions) {
-    this.#options = options;
-  }
-
-  /** The bound logger this lazy logger stands for now. */
-  resolve(): BoundLogger {
-    if (this.#cached !== undefined && this.#cachedAt === generation) return this.#cached;
-    const c = current();
-    const o = this.#options;
-    const Wrapper = o.wrapperClass ?? c.wrapperClass;
-    const wrapped = o.logger ?? named(c.loggerFactory(o.name), o.name);
-    const bound = new Wrapper(wrapped, o.processors ?? c.processors, mergeFields(o.initialValues));
-    if (o.cacheLoggerOnFirstUse ?? c.cacheLoggerOnFirstUse) {
-      this.#cached = bound;
-      this.#cachedAt = generation;
-    }
-    return bound;
-  }
-
-  get context(): Fields {
-    return this.#options.initialValues;
-  }
-  get level(): string {
-    return this.resolve().level;
-  }
-  set level(level: string) {
-    this.resolve().level = level;
-  }
-  bind(fields: Fields): Logger {
-    return this.resolve().bind(fields);
-  }
-  new(fields?: Fields): Logger {
-    return this.resolve().new(fields);
-  }
-  unbind(...keys: string[]): Logger {
-    return this.resolve().unbind(...keys);
-  }
-  tryUnbind(...keys: string[]): Logger {
-    return this.resolve().tryUnbind(...keys);
-  }
-  child(bindings: Fields, options?: ChildOptions): Logger {
-    return this.resolve().child(bindings, options);
-  }
-  bindings(): Fields {
-    return this.resolve().bindings();
-  }
-  isEnabledFor(level: LevelInput | string): boolean {
-    return this.resolve().isEnabledFor(level);
-  }
-  isLevelEnabled(level: LevelInput | string): boolean {
-    return this.resolve().isEnabledFor(level);
-  }
-  log(level: LevelInput | string, event: string, fields?: Fields): unknown {
-    return this.resolve().log(level, event, fields);
-  }
-  silent(): void {}
-  flush(): void {
-    this.resolve().flush();
-  }
-}
-
-for (const m of LOG_METHODS) {
-  const fn = function (this: LazyLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
-    const bound = this.resolve();
-    return (bound[m] as (...args: unknown[]) => unknown).call(bound, a, b, ...rest);
-  };
-  Object.defineProperty(fn, "name", { value: m });
-  Object.defineProperty(LazyLogger.prototype, m, { value: fn, writable: true, configurable: true });
-}
-
 /**
  * A logger named `name` (read by `addLoggerName`) with `initialValues`
  * bound. It follows the configuration, including later `configure()` calls.
@@ -294,7 +190,7 @@ for (const m of LOG_METHODS) {
  * log.info("app_started", { version: "1.2.3" });
  */
 export function getLogger(name?: string, initialValues: Fields = {}): Logger {
-  return new LazyLogger({ name, initialValues });
+  return new LazyLogger({ name, initialValues }, source);
 }
 
 /** Options of {@link wrapLogger}: override parts of the configuration for this logger. */
@@ -302,6 +198,7 @@ export interface WrapLoggerOptions<R = string> {
   /** The chain for this logger; its renderer makes what `logger` takes. */
   readonly processors?: ProcessorChain<R>;
   readonly wrapperClass?: BoundLoggerClass;
+  /** @deprecated As {@link Configuration.cacheLoggerOnFirstUse}: accepted, changes nothing. */
   readonly cacheLoggerOnFirstUse?: boolean;
   /** Initial context. */
   readonly context?: Fields;
@@ -321,14 +218,16 @@ export function wrapLogger<R = string>(logger: WrappedLogger<R>, options: WrapLo
   if (options.processors !== undefined || options.wrapperClass !== undefined) {
     validate({ processors: options.processors, wrapperClass: options.wrapperClass });
   }
-  return new LazyLogger({
-    logger: logger as WrappedLogger,
-    name: logger.name,
-    initialValues: options.context ?? {},
-    processors: options.processors,
-    wrapperClass: options.wrapperClass,
-    cacheLoggerOnFirstUse: options.cacheLoggerOnFirstUse,
-  });
+  return new LazyLogger(
+    {
+      logger: logger as WrappedLogger,
+      name: logger.name,
+      initialValues: options.context ?? {},
+      processors: options.processors,
+      wrapperClass: options.wrapperClass,
+    },
+    source,
+  );
 }
 
 export { makeFilteringBoundLogger };

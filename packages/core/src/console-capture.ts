@@ -3,8 +3,8 @@
  * through the same processors (structlog's stdlib integration, for Node).
  */
 import { format } from "node:util";
-import type { BoundLogger } from "./bound-logger.js";
 import { getLogger } from "./config.js";
+import type { LazyLogger } from "./lazy-logger.js";
 import { report } from "./report.js";
 import { DropEvent, type EventDict, type Processor } from "./types.js";
 
@@ -35,7 +35,7 @@ export function captureConsole(options: CaptureConsoleOptions = {}): () => void 
   for (const [i, p] of preChain.entries()) {
     if (typeof p !== "function") throw new TypeError(`captureConsole({ foreignPreChain }): item ${i} is not a function.`);
   }
-  const lazy = getLogger(options.name ?? "console") as unknown as { resolve(): BoundLogger };
+  const lazy = getLogger(options.name ?? "console") as LazyLogger;
   const originals = new Map<ConsoleMethod, (...args: unknown[]) => void>();
   for (const [method, level] of Object.entries(CONSOLE_METHODS) as Array<[ConsoleMethod, string]>) {
     originals.set(method, console[method]);

@@ -15,14 +15,7 @@ export {
   type FastifyLogSerializer,
   type FastifyLogSerializers,
 } from "./adapters/fastify-logger.js";
-export {
-  BoundLogger,
-  type BoundLoggerClass,
-  type ChildOptions,
-  type Logger,
-  type LogMethod,
-  makeFilteringBoundLogger,
-} from "./bound-logger.js";
+export { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
 export {
   type Configuration,
   type ConfigureOptions,
@@ -38,7 +31,7 @@ export {
 export { type CaptureConsoleOptions, captureConsole } from "./console-capture.js";
 export * as contextvars from "./contextvars.js";
 export * as dev from "./dev.js";
-export { LEVELS, type LevelInput, type LevelName, levelToNumber } from "./levels.js";
+export { LEVELS, type LevelInput, type LevelName, LOG_METHODS, levelToNumber } from "./levels.js";
 export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from "./output/loggers.js";
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
 export * as presets from "./presets/index.js";
@@ -47,10 +40,14 @@ export { markProcessor, markRenderer } from "./renderers/brand.js";
 export { report } from "./report.js";
 export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
 export {
+  type ChildOptions,
   DropEvent,
   type EventDict,
   type Fields,
+  type Logger,
   type LoggerFactory,
+  type LogMethod,
+  type LogMethods,
   type MethodName,
   type Processor,
   type ProcessorChain,

@@ -6,7 +6,11 @@
 /** Canonical level names, lowest first. */
 export type LevelName = "trace" | "debug" | "info" | "warning" | "error" | "critical";
 
-/** Every level name accepted where a level is configured. */
+/**
+ * A level where one is configured or asked about: a name (any case), or a
+ * number. The known names autocomplete; other strings type-check and are
+ * checked at run time, where an unknown name is an error that lists the valid ones.
+ */
 export type LevelInput =
   | LevelName
   | "notset"
@@ -22,7 +26,8 @@ export type LevelInput =
   | "ERROR"
   | "CRITICAL"
   | "FATAL"
-  | number;
+  | number
+  | (string & {});
 
 /** structlog's (and Python logging's) numbers; `trace` sits below `debug`. */
 export const LEVELS: Readonly<Record<LevelName, number>> = Object.freeze({
@@ -46,21 +51,12 @@ const ALIASES: Readonly<Record<string, number>> = Object.freeze({
   silent: SILENT,
 });
 
-/** The level each logging method logs at. */
-export const METHOD_LEVELS: Readonly<Record<string, number>> = Object.freeze({
-  trace: LEVELS.trace,
-  debug: LEVELS.debug,
-  info: LEVELS.info,
-  warning: LEVELS.warning,
-  warn: LEVELS.warning,
-  error: LEVELS.error,
-  exception: LEVELS.error,
-  critical: LEVELS.critical,
-  fatal: LEVELS.critical,
-});
-
-/** The level name that `addLogLevel` writes for each method. */
-export const METHOD_TO_LEVEL_NAME: Readonly<Record<string, LevelName>> = Object.freeze({
+/**
+ * The logging methods and the level each logs at: the one place the method
+ * list is declared. The logger interfaces, the bound logger's prototype and
+ * the level filters are all built from it.
+ */
+const METHODS = {
   trace: "trace",
   debug: "debug",
   info: "info",
@@ -70,7 +66,34 @@ export const METHOD_TO_LEVEL_NAME: Readonly<Record<string, LevelName>> = Object.
   exception: "error",
   critical: "critical",
   fatal: "critical",
-});
+} as const satisfies Record<string, LevelName>;
+
+/** The names of the logging methods, as processors see them. */
+export type MethodName = keyof typeof METHODS;
+
+/** Every logging method, lowest level first. */
+export const LOG_METHODS: readonly MethodName[] = Object.freeze(Object.keys(METHODS) as MethodName[]);
+
+/** The level name that `addLogLevel` writes for each method. */
+export const METHOD_TO_LEVEL_NAME: Readonly<Record<string, LevelName>> = Object.freeze({ ...METHODS });
+
+/** The level each logging method logs at. */
+export const METHOD_LEVELS: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(LOG_METHODS.map((m) => [m, LEVELS[METHODS[m]]])),
+);
+
+/**
+ * The method that logs at `level`: the method of that exact level, or of the
+ * highest level below it (a custom 25 logs with `info`); `trace` below all.
+ */
+export function methodForLevel(level: number): MethodName {
+  let best: MethodName = "trace";
+  for (const m of LOG_METHODS) {
+    const n = METHOD_LEVELS[m] as number;
+    if (n <= level && n > (METHOD_LEVELS[best] as number)) best = m;
+  }
+  return best;
+}
 
 /**
  * Turns a level name or number into its number, or throws an error that says
@@ -79,7 +102,7 @@ export const METHOD_TO_LEVEL_NAME: Readonly<Record<string, LevelName>> = Object.
  * @example
  * levelToNumber("warn"); // 30
  */
-export function levelToNumber(level: LevelInput | string): number {
+export function levelToNumber(level: LevelInput): number {
   if (typeof level === "number") {
     if (Number.isNaN(level)) throw new TypeError('Invalid log level NaN: use a level name such as "info".');
     return level;

@@ -6,7 +6,8 @@
  * const logs = await captureLogs(() => service.charge(order));
  * expect(logs).toContainEqual(expect.objectContaining({ event: "payment_failed", log_level: "error" }));
  */
-import { type CaptureSink, captureState, captureStorage } from "./bound-logger.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { globalPreChain } from "./bound-logger.js";
 import { METHOD_TO_LEVEL_NAME } from "./levels.js";
 import { DropEvent, type EventDict, type Processor, type WrappedLogger } from "./types.js";
 
@@ -16,8 +17,18 @@ export interface CaptureLogsOptions {
   readonly processors?: readonly Processor[];
 }
 
-/** Collects event dicts with `log_level` added (structlog's `LogCapture`). */
-export class LogCapture implements CaptureSink {
+/**
+ * structlog's `LogCapture`: a processor that keeps each event dict, with
+ * `log_level` added, in `entries`, and drops the event. `captureLogs()`
+ * uses one per call; put one last in a chain of your own to collect events
+ * without rendering them.
+ *
+ * @example
+ * const cap = new LogCapture();
+ * wrapLogger(new CapturingLogger(), { processors: [cap.processor] }).info("hi");
+ * cap.entries; // [{ event: "hi", log_level: "info" }]
+ */
+export class LogCapture {
   readonly entries: EventDict[] = [];
   readonly #processors: readonly Processor[];
 
@@ -25,23 +36,47 @@ export class LogCapture implements CaptureSink {
     this.#processors = processors;
   }
 
-  capture(method: string, eventDict: EventDict, logger: WrappedLogger): void {
+  /** The processor: captures the event dict and returns `DropEvent`, so it may also end a chain. */
+  readonly processor = (logger: WrappedLogger, method: string, eventDict: EventDict): DropEvent => {
     let ed: EventDict | DropEvent = eventDict;
     for (const p of this.#processors) {
       ed = p(logger, method, ed);
-      if (ed === DropEvent) return;
+      if (ed === DropEvent) return DropEvent;
     }
     ed.log_level = METHOD_TO_LEVEL_NAME[method] ?? method;
     this.entries.push(ed);
-  }
+    return DropEvent;
+  };
+}
+
+const captures = new AsyncLocalStorage<LogCapture>();
+let active = 0;
+
+/**
+ * The processor `captureLogs()` puts in front of every chain while a capture
+ * is active: an event logged inside a capture's async context goes to that
+ * capture; any other event passes through untouched.
+ */
+const captureProcessor: Processor = (logger, method, eventDict) => {
+  const capture = captures.getStore();
+  return capture === undefined ? eventDict : capture.processor(logger, method, eventDict);
+};
+
+function start(): void {
+  if (active++ === 0) globalPreChain.unshift(captureProcessor);
+}
+
+function stop(): void {
+  if (--active === 0) globalPreChain.splice(globalPreChain.indexOf(captureProcessor), 1);
 }
 
 /**
  * Runs `fn` and returns the event dicts of every line logged inside it
- * (including by cached and bound loggers), with `log_level` added, instead
- * of writing them. The capture follows `fn`'s async context, so concurrent
- * tests each see only their own lines. Levels filtered out by the
- * configured wrapper class are not captured.
+ * (including by loggers created, bound or cached before the capture
+ * started), with `log_level` added, instead of writing them. The capture
+ * follows `fn`'s async context, so concurrent tests each see only their own
+ * lines. Levels filtered out by the configured wrapper class are not
+ * captured.
  *
  * @example
  * const logs = captureLogs(() => getLogger().info("hi", { a: 1 }));
@@ -51,27 +86,16 @@ export function captureLogs(fn: () => Promise<unknown>, options?: CaptureLogsOpt
 export function captureLogs(fn: () => unknown, options?: CaptureLogsOptions): EventDict[];
 export function captureLogs(fn: () => unknown, options: CaptureLogsOptions = {}): EventDict[] | Promise<EventDict[]> {
   const capture = new LogCapture(options.processors);
-  captureState.active++;
+  start();
   let result: unknown;
   try {
-    result = captureStorage.run(capture, fn);
+    result = captures.run(capture, fn);
   } catch (e) {
-    captureState.active--;
+    stop();
     throw e;
   }
-  if (result instanceof Promise) {
-    return result
-      .then(
-        () => capture.entries,
-        (e: unknown) => {
-          throw e;
-        },
-      )
-      .finally(() => {
-        captureState.active--;
-      });
-  }
-  captureState.active--;
+  if (result instanceof Promise) return result.then(() => capture.entries).finally(stop);
+  stop();
   return capture.entries;
 }
 

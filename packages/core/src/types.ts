@@ -44,8 +44,9 @@ export interface WrappedLogger<R = unknown> {
   msg(rendered: R, methodName: string): unknown;
 }
 
-/** The names of the logging methods, as processors see them. */
-export type MethodName = "trace" | "debug" | "info" | "warning" | "warn" | "error" | "exception" | "critical" | "fatal";
+import type { LevelInput, MethodName } from "./levels.js";
+
+export type { MethodName };
 
 /**
  * A step of the chain: takes the event dict and returns it (usually the same
@@ -82,3 +83,57 @@ export type ProcessorChain<R = string> = readonly [...Processor[], Renderer<R>];
 
 /** Makes the wrapped logger for `getLogger(name)`; `R` is what its loggers take. */
 export type LoggerFactory<R = unknown> = (name?: string) => WrappedLogger<R>;
+
+/**
+ * A logging method. The structlog shape is `log.info(event, fields?)`; the
+ * pino shapes `log.info(obj, msg?)`, `log.info(err)` and
+ * `log.info("a %s", x)` work too, so the logger can be handed to code that
+ * expects a pino or Fastify logger.
+ */
+export interface LogMethod {
+  (event: string, fields?: Fields): unknown;
+  (event: string, error: Error): unknown;
+  (obj: object, message?: string, ...args: unknown[]): unknown;
+  (message: string, ...args: unknown[]): unknown;
+}
+
+/**
+ * The logging methods, one per name in `LOG_METHODS`. `exception` is
+ * `error`, for use where an exception is passed as `exc_info`.
+ */
+export type LogMethods = { readonly [M in MethodName]: LogMethod };
+
+/** Options of `child()`, as pino takes them. */
+export interface ChildOptions {
+  readonly level?: LevelInput;
+}
+
+/** What every bound logger (and the lazy logger `getLogger()` returns) offers. */
+export interface Logger extends LogMethods {
+  /** Does nothing: Fastify's logger contract has it. */
+  silent(...args: unknown[]): void;
+  /** Logs at `level` (a name or number). */
+  log(level: LevelInput, event: string, fields?: Fields): unknown;
+  /** A new logger with `fields` added to the context. */
+  bind(fields: Fields): Logger;
+  /** A new logger whose context is only `fields`. */
+  "new"(fields?: Fields): Logger;
+  /** A new logger without `keys`; throws if one is not bound. */
+  unbind(...keys: string[]): Logger;
+  /** A new logger without `keys`; missing keys are ignored. */
+  tryUnbind(...keys: string[]): Logger;
+  /** pino's `child()`: `bind()`, optionally at another level. */
+  child(bindings: Fields, options?: ChildOptions): Logger;
+  /** pino's `bindings()`: the bound context. */
+  bindings(): Fields;
+  /** Would a call at `level` be processed? */
+  isEnabledFor(level: LevelInput): boolean;
+  /** pino's spelling of {@link Logger.isEnabledFor}. */
+  isLevelEnabled(level: LevelInput): boolean;
+  /** The lowest level logged, as pino names it (`"info"`, `"warn"`, …). Settable, as in pino. */
+  level: string;
+  /** The bound context. */
+  readonly context: Fields;
+  /** Writes what the output has buffered. */
+  flush(): void;
+}

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { configure, contextvars, getLogger, makeFilteringBoundLogger, processors, resetDefaults, wrapLogger } from "../src/index.js";
-import { CapturingLogger, captureLogs, ReturnLogger } from "../src/testing.js";
+import { CapturingLogger, captureLogs, capturingLoggerFactory, LogCapture, ReturnLogger } from "../src/testing.js";
 
 afterEach(() => resetDefaults());
 
@@ -11,11 +11,43 @@ describe("captureLogs()", () => {
     expect(logs).toEqual([{ a: 1, b: 2, event: "careful", log_level: "warning" }]);
   });
 
-  it("captures lines of cached loggers", () => {
-    configure({ cacheLoggerOnFirstUse: true });
+  it("captures lines of a logger that resolved before the capture started", () => {
+    configure({ loggerFactory: capturingLoggerFactory() });
     const log = getLogger("cached");
     log.info("warm");
     expect(captureLogs(() => log.info("captured"))).toEqual([{ event: "captured", log_level: "info" }]);
+  });
+
+  it("captures lines of a logger bound before the capture started", () => {
+    const bound = getLogger().bind({ order_id: 7 });
+    expect(captureLogs(() => bound.info("captured"))).toEqual([{ order_id: 7, event: "captured", log_level: "info" }]);
+  });
+
+  it("writes nothing of what it captures", () => {
+    const factory = capturingLoggerFactory();
+    configure({ loggerFactory: factory });
+    captureLogs(() => getLogger().info("captured"));
+    expect(factory.calls).toEqual([]);
+  });
+
+  it("lets lines logged outside its async context through while it runs", async () => {
+    const factory = capturingLoggerFactory();
+    configure({ processors: [processors.jsonRenderer()], loggerFactory: factory });
+    let release = () => {};
+    const running = captureLogs(() => new Promise<void>((resolve) => (release = resolve)));
+    getLogger().info("outside");
+    release();
+    await running;
+    expect(factory.calls.map((c) => c.rendered)).toEqual(['{"event":"outside"}']);
+  });
+
+  it("stops capturing when it returns", async () => {
+    const factory = capturingLoggerFactory();
+    configure({ processors: [processors.jsonRenderer()], loggerFactory: factory });
+    captureLogs(() => getLogger().info("sync"));
+    await captureLogs(async () => getLogger().info("async"));
+    getLogger().info("after");
+    expect(factory.calls.map((c) => c.rendered)).toEqual(['{"event":"after"}']);
   });
 
   it("captures async code", async () => {
@@ -58,6 +90,15 @@ describe("captureLogs()", () => {
         throw new Error("inside");
       }),
     ).toThrow("inside");
+  });
+});
+
+describe("LogCapture", () => {
+  it("is a processor that keeps the event dicts with log_level and drops the events", () => {
+    const cap = new LogCapture();
+    const out = new CapturingLogger();
+    wrapLogger(out, { processors: [processors.addLogLevel, cap.processor] }).warn("w", { a: 1 });
+    expect([cap.entries, out.calls]).toEqual([[{ a: 1, level: "warning", event: "w", log_level: "warning" }], []]);
   });
 });
 

@@ -12,16 +12,15 @@
  *
  * Structural types only: core does not depend on Fastify.
  */
-import type { ChildOptions, Logger, LogMethod } from "../bound-logger.js";
-import { LOG_METHODS } from "../bound-logger.js";
+
 import { getLogger } from "../config.js";
 import { mergeFields } from "../fields.js";
 import { type RedactOptions, serializeRequest, serializeResponse } from "../http/serializers.js";
 import type { LevelInput } from "../levels.js";
-import { levelToNumber } from "../levels.js";
+import { LOG_METHODS, levelToNumber } from "../levels.js";
 import { report } from "../report.js";
 import { isError } from "../serialize.js";
-import type { Fields } from "../types.js";
+import type { ChildOptions, Fields, Logger, LogMethod } from "../types.js";
 
 /**
  * A pino-style serializer: turns the value found under its key into what is

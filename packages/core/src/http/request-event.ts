@@ -2,8 +2,7 @@
  * The canonical per-request line (`request_completed`): its fields, its
  * level, and the options both integrations share.
  */
-import type { Logger } from "../bound-logger.js";
-import type { Fields } from "../types.js";
+import type { Fields, Logger } from "../types.js";
 import { DEFAULT_REQUEST_ID_MAX_LENGTH } from "./request-id.js";
 import { DEFAULT_CENSOR, DEFAULT_REDACTED_HEADERS } from "./serializers.js";
 

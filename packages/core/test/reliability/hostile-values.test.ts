@@ -8,7 +8,6 @@
 import { inspect } from "node:util";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Logger } from "../../src/bound-logger.js";
 import { wrapLogger } from "../../src/config.js";
 import { dictTracebacks, formatExcInfo } from "../../src/processors/exceptions.js";
 import { addLoggerName, addLogLevel } from "../../src/processors/level.js";
@@ -18,7 +17,7 @@ import { jsonRenderer } from "../../src/renderers/json.js";
 import { keyValueRenderer } from "../../src/renderers/key-value.js";
 import { logfmtRenderer } from "../../src/renderers/logfmt.js";
 import { CapturingLogger } from "../../src/testing.js";
-import type { ProcessorChain } from "../../src/types.js";
+import type { Logger, ProcessorChain } from "../../src/types.js";
 import { anythingAll, hostileFields, hostileString, hostileValue, hugeValues, unbox } from "./arbitraries.js";
 import { expectJsonLine, expectPrototypesUnchanged, expectTextLine, prototypeSnapshot } from "./checks.js";
 
