@@ -7,6 +7,7 @@
  * generation, so a later `configure()` always takes effect.
  */
 import { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
+import { PROCESSOR_BRAND } from "./brand.js";
 import { mergeContextVars } from "./context.js";
 import { type ConfigSource, LazyLogger } from "./lazy-logger.js";
 import { printLoggerFactory } from "./output/loggers.js";
@@ -14,7 +15,6 @@ import { formatExcInfo } from "./processors/exceptions.js";
 import { addLoggerName, addLogLevel } from "./processors/level.js";
 import { stackInfoRenderer } from "./processors/stack-info.js";
 import { timeStamper } from "./processors/timestamps.js";
-import { PROCESSOR_BRAND } from "./renderers/brand.js";
 import { consoleRenderer } from "./renderers/console.js";
 import { jsonRenderer } from "./renderers/json.js";
 import { report } from "./report.js";

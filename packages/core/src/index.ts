@@ -35,8 +35,8 @@ export { LEVELS, type LevelInput, type LevelName, LOG_METHODS, levelToNumber } f
 export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from "./output/loggers.js";
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
 export * as presets from "./presets/index.js";
-export * as processors from "./processors/index.js";
-export { markProcessor, markRenderer } from "./renderers/brand.js";
+export * as processors from "./processors.js";
+export { markProcessor, markRenderer } from "./brand.js";
 export { report } from "./report.js";
 export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
 export {

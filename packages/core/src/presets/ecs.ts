@@ -5,7 +5,7 @@
  * `url.*`, `client.*` and `event.duration`.
  */
 import { defineField } from "../fields.js";
-import { formatException } from "../processors/exceptions.js";
+import { formatException } from "../exception-format.js";
 import { timeStamper } from "../processors/timestamps.js";
 import { isError, serializeError, str } from "../serialize.js";
 import type { EventDict, ProcessorChain } from "../types.js";

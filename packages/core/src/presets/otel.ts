@@ -5,7 +5,7 @@
  */
 import { defineField } from "../fields.js";
 import type { LevelName } from "../levels.js";
-import { formatException } from "../processors/exceptions.js";
+import { formatException } from "../exception-format.js";
 import { isError, serializeError, str } from "../serialize.js";
 import type { EventDict, ProcessorChain } from "../types.js";
 import {

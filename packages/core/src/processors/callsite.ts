@@ -1,8 +1,8 @@
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
-import { markProcessor } from "../renderers/brand.js";
+import { markProcessor } from "../brand.js";
+import { isOwnFrame, parseStack, stackLines } from "../stack.js";
 import type { EventDict, Processor } from "../types.js";
-import { isOwnFrame, parseStack, stackLines } from "./stack.js";
 
 /** The fields {@link callsiteParameterAdder} can add. */
 export type CallsiteParameter = "pathname" | "filename" | "module" | "func_name" | "lineno" | "colno" | "process" | "process_name";

@@ -1,5 +1,5 @@
+import { markProcessor } from "../brand.js";
 import { METHOD_TO_LEVEL_NAME } from "../levels.js";
-import { markProcessor } from "../renderers/brand.js";
 import type { EventDict, Processor, WrappedLogger } from "../types.js";
 
 /**

@@ -7,8 +7,9 @@
  * caller: those are copied on write, along the redacted path only, so the
  * caller's objects are never changed.
  */
+
+import { markProcessor } from "../brand.js";
 import { defineField } from "../fields.js";
-import { markProcessor } from "../renderers/brand.js";
 import type { EventDict, Processor } from "../types.js";
 
 /** Computes the replacement from the secret and its path (`["user", "password"]`). */

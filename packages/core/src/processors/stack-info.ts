@@ -1,6 +1,6 @@
-import { markProcessor } from "../renderers/brand.js";
+import { markProcessor } from "../brand.js";
+import { isOwnFrame, stackLines } from "../stack.js";
 import type { EventDict, Processor } from "../types.js";
-import { isOwnFrame, stackLines } from "./stack.js";
 
 /** Options for {@link stackInfoRenderer}. */
 export interface StackInfoRendererOptions {

@@ -1,4 +1,4 @@
-import { markProcessor } from "../renderers/brand.js";
+import { markProcessor } from "../brand.js";
 import type { EventDict, Processor } from "../types.js";
 
 /** Options for {@link timeStamper}. */

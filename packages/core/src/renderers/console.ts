@@ -1,8 +1,8 @@
+import { markRenderer } from "../brand.js";
+import { formatException } from "../exception-format.js";
 import { mergeFields } from "../fields.js";
-import { formatException } from "../processors/exceptions.js";
 import { escapeControl, isError, repr, resolveMaxStringLength, str, toJsonSafe, truncateString } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
-import { markRenderer } from "./brand.js";
 
 /** ANSI styles, as in structlog's `dev` module. */
 export const RESET_ALL = "\u001b[0m";

@@ -1,7 +1,7 @@
+import { markRenderer } from "../brand.js";
 import { report } from "../report.js";
 import { escapeJsonControls, resolveMaxStringLength, safeStringify, toJsonSafeRecord } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
-import { markRenderer } from "./brand.js";
 
 /** Options for {@link jsonRenderer}. */
 export interface JsonRendererOptions {

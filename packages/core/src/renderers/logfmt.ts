@@ -1,6 +1,6 @@
+import { markRenderer } from "../brand.js";
 import { escapeControl, resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
 import type { Renderer } from "../types.js";
-import { markRenderer } from "./brand.js";
 import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
 
 /** Options for {@link logfmtRenderer}. */
