@@ -77,9 +77,11 @@ function fromArguments(context: Fields, a: unknown, b: unknown, rest: unknown[])
     // pino's (obj, msg) shape: the message, or obj.msg, is the event.
     assignFields(ed, a as Fields);
     if (typeof b === "string") ed.event = rest.length === 0 ? b : formatSafe(b, rest);
-    else if (Object.hasOwn(ed, "msg") && !Object.hasOwn(context, "msg")) {
+    else if (Object.hasOwn(a, "msg")) {
+      // The call's msg is its event; a msg bound to the logger stays a field.
       ed.event = ed.msg;
-      delete ed.msg;
+      if (Object.hasOwn(context, "msg")) ed.msg = context.msg;
+      else delete ed.msg;
     }
     return ed;
   }

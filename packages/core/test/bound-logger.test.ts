@@ -65,56 +65,7 @@ describe("tryUnbind()", () => {
   });
 });
 
-describe("log call shapes", () => {
-  it("puts call fields after bound fields and the event last", () => {
-    const { log, dicts } = capturing();
-    log.bind({ a: 1 }).info("evt", { b: 2 });
-    expect(Object.keys(dicts()[0] as EventDict)).toEqual(["a", "b", "event"]);
-  });
-
-  it("lets a call field override a bound field for that call only", () => {
-    const { log, dicts } = capturing();
-    const bound = log.bind({ a: 1 });
-    bound.info("x", { a: 2 });
-    bound.info("y");
-    expect(dicts()).toEqual([
-      { a: 2, event: "x" },
-      { a: 1, event: "y" },
-    ]);
-  });
-
-  it("accepts pino's (obj, msg) shape", () => {
-    const { log, dicts } = capturing();
-    log.info({ res: 200 }, "request completed");
-    expect(dicts()[0]).toEqual({ res: 200, event: "request completed" });
-  });
-
-  it("formats pino's printf-style arguments", () => {
-    const { log, dicts } = capturing();
-    log.info("Server listening at %s", "http://127.0.0.1:3000");
-    expect(dicts()[0]).toEqual({ event: "Server listening at http://127.0.0.1:3000" });
-  });
-
-  it("uses obj.msg as the event when no message is given", () => {
-    const { log, dicts } = capturing();
-    log.info({ msg: "hello", a: 1 });
-    expect(dicts()[0]).toEqual({ a: 1, event: "hello" });
-  });
-
-  it("puts a bare Error under exc_info with its message as the event", () => {
-    const { log, dicts } = capturing();
-    const err = new Error("boom");
-    log.error(err);
-    expect(dicts()[0]).toEqual({ exc_info: err, event: "boom" });
-  });
-
-  it("puts an Error second argument under exc_info", () => {
-    const { log, dicts } = capturing();
-    const err = new Error("boom");
-    log.error("failed", err);
-    expect(dicts()[0]).toEqual({ exc_info: err, event: "failed" });
-  });
-
+describe("log()", () => {
   it("logs at the level named by log(level, …)", () => {
     const { log, out } = capturing();
     log.log("warning", "x");

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from "vitest";
 import { wrapLogger } from "../../src/config.js";
-import { formatExcInfo } from "../../src/processors/exceptions.js";
 import { consoleRenderer } from "../../src/renderers/console.js";
 import { jsonRenderer } from "../../src/renderers/json.js";
 import { keyValueRenderer } from "../../src/renderers/key-value.js";
@@ -118,44 +117,6 @@ describe("the JSON renderer", () => {
     const { log, line } = logger(jsonRenderer());
     log.info("e", { a: { sparse } });
     expect(line().length).toBeLessThan(10_000);
-  });
-});
-
-describe("call shapes", () => {
-  it("do not spread a Buffer given as the fields argument into one field per byte", () => {
-    const { log, line } = logger(formatExcInfo, jsonRenderer());
-    log.info("got", Buffer.alloc(1_000_000));
-    expect(line().length).toBeLessThan(1000);
-    expect(JSON.parse(line()).event).toMatch(/^got <Buffer 00 00/);
-  });
-
-  it("do not spread an array given pino's way into one field per item", () => {
-    const { log, line } = logger(jsonRenderer());
-    log.info(new Array(1_000_000).fill(1), "msg");
-    expect(Object.keys(JSON.parse(line()))).toEqual(["event"]);
-  });
-
-  it("format %j of a sparse array of 2^31 holes without aborting the process", () => {
-    // util.format("%j", a) is JSON.stringify(a), which Node 20 answers with a fatal V8 error.
-    const sparse: unknown[] = [];
-    sparse[2 ** 31] = 1;
-    const { log, line } = logger(jsonRenderer());
-    log.info("a=%j", sparse);
-    expect(JSON.parse(line()).event).toMatch(/^a=\[null,null,.*more items\]"\]$/);
-  });
-
-  it("format %d of nested sparse arrays without joining their holes", () => {
-    const sparse: unknown[] = [];
-    sparse[2 ** 31] = 1;
-    const { log, line } = logger(jsonRenderer());
-    log.info("n=%d", [[sparse]]);
-    expect(JSON.parse(line()).event).toBe("n=NaN");
-  });
-
-  it("still format %d of a one-item array as its number", () => {
-    const { log, line } = logger(jsonRenderer());
-    log.info("n=%d %i", [5], [7]);
-    expect(JSON.parse(line()).event).toBe("n=5 7");
   });
 });
 
