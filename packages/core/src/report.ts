@@ -1,10 +1,47 @@
 /**
  * The fallback channel: a failure inside logging (a processor, a renderer, a
- * writer) is written once to stderr, and the application goes on.
+ * writer) is written once to stderr, and the application goes on. Notes
+ * about a likely mistake (an `exc_info: true` that names no error) go the
+ * same way. `captureReports()` in testing.ts reads this channel in tests.
  */
 import { writeSync } from "node:fs";
 
-const reported = new Set<string>();
+/** Where report lines go, and which keys were already reported there. */
+interface Channel {
+  write(line: string): void;
+  readonly seen: Set<string>;
+}
+
+function writeStderr(line: string): void {
+  try {
+    writeSync(2, `${line}\n`);
+  } catch {
+    // stderr itself is gone: there is nowhere left to report to.
+  }
+}
+
+const stderr: Channel = { write: writeStderr, seen: new Set() };
+let channel: Channel = stderr;
+
+function once(key: string, line: () => string): void {
+  if (channel.seen.has(key)) return;
+  channel.seen.add(key);
+  let text: string;
+  try {
+    text = line().replace(/[\r\n]+/g, " ");
+  } catch {
+    text = `structlog: ${key} failed (reported once)`;
+  }
+  channel.write(text);
+}
+
+function messageOf(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return "unknown error";
+  }
+}
 
 /**
  * Writes `structlog: <where> failed: <error>` to stderr the first time
@@ -15,22 +52,30 @@ const reported = new Set<string>();
  * try { sink.emit(record); } catch (e) { report("my sink", e); }
  */
 export function report(where: string, error: unknown): void {
-  if (reported.has(where)) return;
-  reported.add(where);
-  let message: string;
-  try {
-    message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  } catch {
-    message = "unknown error";
-  }
-  try {
-    writeSync(2, `structlog: ${where} failed: ${message.replace(/[\r\n]+/g, " ")} (reported once)\n`);
-  } catch {
-    // stderr itself is gone: there is nowhere left to report to.
-  }
+  once(where, () => `structlog: ${where} failed: ${messageOf(error)} (reported once)`);
 }
 
-/** Forgets what was reported (for tests). */
-export function resetReports(): void {
-  reported.clear();
+/**
+ * Writes `structlog: note: <message>` to stderr the first time `key` is
+ * noted: for calls that work but probably do not do what was meant.
+ *
+ * @example
+ * note("exc_info", "exc_info: true names no error in JavaScript; pass the error itself");
+ */
+export function note(key: string, message: string): void {
+  once(`note ${key}`, () => `structlog: note: ${message} (shown once)`);
+}
+
+/**
+ * @internal Sends every report and note to `write` until the returned
+ * function is called, each reported once within this capture whatever was
+ * reported before. For `captureReports()`; captures nest.
+ */
+export function redirectReports(write: (line: string) => void): () => void {
+  const previous = channel;
+  const mine: Channel = { write, seen: new Set() };
+  channel = mine;
+  return () => {
+    if (channel === mine) channel = previous;
+  };
 }

@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { globalPreChain } from "./bound-logger.js";
 import { METHOD_TO_LEVEL_NAME } from "./levels.js";
+import { redirectReports } from "./report.js";
 import { DropEvent, type EventDict, type Processor, type WrappedLogger } from "./types.js";
 
 /** Options for {@link captureLogs}. */
@@ -87,16 +88,48 @@ export function captureLogs(fn: () => unknown, options?: CaptureLogsOptions): Ev
 export function captureLogs(fn: () => unknown, options: CaptureLogsOptions = {}): EventDict[] | Promise<EventDict[]> {
   const capture = new LogCapture(options.processors);
   start();
+  return afterRun(
+    () => captures.run(capture, fn),
+    stop,
+    () => capture.entries,
+  );
+}
+
+/**
+ * Runs `fn` and returns the lines structlog wrote to its fallback channel
+ * meanwhile (`structlog: … failed: … (reported once)` and
+ * `structlog: note: …`), instead of writing them to stderr. Each is
+ * reported once within the capture, even if it was reported before it. The
+ * channel is process-wide: while `fn` runs, reports from other code are
+ * captured too.
+ *
+ * @example
+ * const reports = captureReports(() => log.info("x", { v: hostile }));
+ * expect(reports).toEqual([expect.stringMatching(/^structlog: processor addHost failed/)]);
+ */
+export function captureReports(fn: () => Promise<unknown>): Promise<string[]>;
+export function captureReports(fn: () => unknown): string[];
+export function captureReports(fn: () => unknown): string[] | Promise<string[]> {
+  const lines: string[] = [];
+  const restore = redirectReports((line) => lines.push(line));
+  return afterRun(fn, restore, () => lines);
+}
+
+/**
+ * Runs `fn`, then `done()` once it has finished (when its promise settles,
+ * if it returns one), and returns `value()` (or a promise of it).
+ */
+function afterRun<T>(fn: () => unknown, done: () => void, value: () => T): T | Promise<T> {
   let result: unknown;
   try {
-    result = captures.run(capture, fn);
+    result = fn();
   } catch (e) {
-    stop();
+    done();
     throw e;
   }
-  if (result instanceof Promise) return result.then(() => capture.entries).finally(stop);
-  stop();
-  return capture.entries;
+  if (result instanceof Promise) return result.then(value).finally(done);
+  done();
+  return value();
 }
 
 /** One call a {@link CapturingLogger} received. */

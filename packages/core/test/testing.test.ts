@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { configure, contextvars, getLogger, makeFilteringBoundLogger, processors, resetDefaults, wrapLogger } from "../src/index.js";
-import { CapturingLogger, captureLogs, capturingLoggerFactory, LogCapture, ReturnLogger } from "../src/testing.js";
+import { CapturingLogger, captureLogs, captureReports, capturingLoggerFactory, LogCapture, ReturnLogger } from "../src/testing.js";
 
 afterEach(() => resetDefaults());
 
@@ -90,6 +90,42 @@ describe("captureLogs()", () => {
         throw new Error("inside");
       }),
     ).toThrow("inside");
+  });
+});
+
+describe("captureReports()", () => {
+  const boom = () => {
+    throw new Error("broken");
+  };
+
+  it("returns what went to the fallback channel instead of stderr", () => {
+    const log = wrapLogger(new CapturingLogger(), { processors: [boom, processors.jsonRenderer()] });
+    expect(captureReports(() => log.info("x"))).toEqual(["structlog: processor boom failed: Error: broken (reported once)"]);
+  });
+
+  it("sees a report again that was already made before it", () => {
+    const log = wrapLogger(new CapturingLogger(), { processors: [boom, processors.jsonRenderer()] });
+    captureReports(() => log.info("x"));
+    expect(captureReports(() => log.info("x"))).toHaveLength(1);
+  });
+
+  it("reports each failure once within one capture", () => {
+    const log = wrapLogger(new CapturingLogger(), { processors: [boom, processors.jsonRenderer()] });
+    expect(
+      captureReports(() => {
+        log.info("x");
+        log.info("y");
+      }),
+    ).toHaveLength(1);
+  });
+
+  it("captures async code", async () => {
+    const log = wrapLogger(new CapturingLogger(), { processors: [boom, processors.jsonRenderer()] });
+    const reports = await captureReports(async () => {
+      await sleep(1);
+      log.info("x");
+    });
+    expect(reports).toHaveLength(1);
   });
 });
 
