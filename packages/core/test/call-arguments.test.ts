@@ -3,7 +3,7 @@ import { wrapLogger } from "../src/config.js";
 import { formatExcInfo } from "../src/processors/exceptions.js";
 import { jsonRenderer } from "../src/renderers/json.js";
 import { CapturingLogger } from "../src/testing.js";
-import type { ProcessorChain } from "../src/types.js";
+import type { EventDict, ProcessorChain } from "../src/types.js";
 import { capturing } from "./helpers.js";
 
 function logger(...processors: unknown[]) {

@@ -11,7 +11,7 @@ export interface JsonRendererOptions {
    * built-in serializer and the failure is reported once on stderr.
    */
   readonly serializer?: (eventDict: EventDict) => string;
-  /** Sort keys, at every depth. Default `false`. */
+  /** Sort keys, at every depth (a `serializer` is given the sorted event dict). Default `false`. */
   readonly sortKeys?: boolean;
   /**
    * Strings longer than this many characters, at any depth, are cut to it
@@ -45,20 +45,22 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
     throw new TypeError("jsonRenderer({ serializer }) must be a function (eventDict) => string.");
   }
   const max = resolveMaxStringLength(options.maxStringLength, "jsonRenderer()");
-  if (sortKeys) {
-    return markRenderer((_logger, _method, eventDict) => escapeJsonControls(JSON.stringify(sortDeep(toJsonSafeRecord(eventDict, max)))));
+  // With sortKeys, what is serialized is a JSON-safe copy with its keys sorted at every depth.
+  const prepare = sortKeys ? (eventDict: EventDict) => sortDeep(toJsonSafeRecord(eventDict, max)) as EventDict : undefined;
+  const builtIn =
+    prepare === undefined ? (ed: EventDict) => safeStringify(ed, max) : (ed: EventDict) => escapeJsonControls(JSON.stringify(ed));
+  if (serializer === undefined) {
+    return markRenderer((_logger, _method, eventDict) => builtIn(prepare === undefined ? eventDict : prepare(eventDict)));
   }
-  if (serializer !== undefined) {
-    return markRenderer((_logger, _method, eventDict) => {
-      try {
-        const out = serializer(eventDict);
-        if (typeof out === "string") return escapeJsonControls(out);
-        report("jsonRenderer serializer", new TypeError(`returned ${typeof out}, not a string`));
-      } catch (e) {
-        report("jsonRenderer serializer", e);
-      }
-      return safeStringify(eventDict, max);
-    });
-  }
-  return markRenderer((_logger, _method, eventDict) => safeStringify(eventDict, max));
+  return markRenderer((_logger, _method, eventDict) => {
+    const ed = prepare === undefined ? eventDict : prepare(eventDict);
+    try {
+      const out = serializer(ed);
+      if (typeof out === "string") return escapeJsonControls(out);
+      report("jsonRenderer serializer", new TypeError(`returned ${typeof out}, not a string`));
+    } catch (e) {
+      report("jsonRenderer serializer", e);
+    }
+    return builtIn(ed);
+  });
 }

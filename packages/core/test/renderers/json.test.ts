@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { jsonRenderer } from "../../src/renderers/json.js";
+import { captureReports } from "../../src/testing.js";
 import type { EventDict } from "../../src/types.js";
 
 const render = (ed: EventDict, r = jsonRenderer()) => r({ msg: () => undefined }, "info", ed) as string;
@@ -18,13 +19,36 @@ describe("jsonRenderer()", () => {
     expect(render({ a: 1 }, jsonRenderer({ serializer: (ed) => `custom:${Object.keys(ed)}` }))).toBe("custom:a");
   });
 
+  it("uses a custom serializer with sortKeys, giving it the keys sorted at every depth", () => {
+    const r = jsonRenderer({ sortKeys: true, serializer: (ed) => `custom:${JSON.stringify(ed)}` });
+    expect(render({ b: 1, a: { d: 1, c: 2 } }, r)).toBe('custom:{"a":{"c":2,"d":1},"b":1}');
+  });
+
+  it("falls back to sorted safe JSON when a custom serializer throws with sortKeys", () => {
+    const r = jsonRenderer({
+      sortKeys: true,
+      serializer: () => {
+        throw new Error("nope");
+      },
+    });
+    let line = "";
+    captureReports(() => {
+      line = render({ b: 1, a: 2 }, r);
+    });
+    expect(line).toBe('{"a":2,"b":1}');
+  });
+
   it("falls back to the safe serializer when a custom one throws", () => {
     const r = jsonRenderer({
       serializer: () => {
         throw new Error("nope");
       },
     });
-    expect(JSON.parse(render({ a: 1 }, r))).toEqual({ a: 1 });
+    let line = "";
+    const reports = captureReports(() => {
+      line = render({ a: 1 }, r);
+    });
+    expect([JSON.parse(line), reports]).toEqual([{ a: 1 }, ["structlog: jsonRenderer serializer failed: Error: nope (reported once)"]]);
   });
 
   it("rejects a serializer that is not a function at creation", () => {
