@@ -39,6 +39,7 @@ export * as processors from "./processors.js";
 export { markProcessor, markRenderer } from "./brand.js";
 export { report } from "./report.js";
 export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
+export { ignoreFramesUnder } from "./stack.js";
 export {
   type ChildOptions,
   DropEvent,
