@@ -20,6 +20,24 @@ const CONSOLE_METHODS = { log: "info", info: "info", warn: "warning", error: "er
 type ConsoleMethod = keyof typeof CONSOLE_METHODS;
 
 let active: (() => void) | undefined;
+/** A console call is being routed through the processors now. */
+let routing = false;
+
+function route(lazy: LazyLogger, level: string, preChain: readonly Processor[], args: unknown[]): void {
+  const bound = lazy.resolve();
+  if (!bound.isEnabledFor(level)) return;
+  let eventDict: EventDict | DropEvent = { event: format(...args) };
+  try {
+    for (const p of preChain) {
+      eventDict = p(bound._logger, level, eventDict);
+      if (eventDict === DropEvent) return;
+    }
+  } catch (e) {
+    report("captureConsole foreignPreChain", e);
+  }
+  const { event, ...fields } = eventDict as EventDict;
+  (bound[level as "info"] as (e: unknown, f: EventDict) => void)(String(event), fields);
+}
 
 /**
  * Routes `console.log/info/warn/error/debug/trace` through the configured
@@ -38,21 +56,22 @@ export function captureConsole(options: CaptureConsoleOptions = {}): () => void 
   const lazy = getLogger(options.name ?? "console") as LazyLogger;
   const originals = new Map<ConsoleMethod, (...args: unknown[]) => void>();
   for (const [method, level] of Object.entries(CONSOLE_METHODS) as Array<[ConsoleMethod, string]>) {
-    originals.set(method, console[method]);
+    const original = console[method];
+    originals.set(method, original);
     console[method] = (...args: unknown[]) => {
-      const bound = lazy.resolve();
-      if (!bound.isEnabledFor(level)) return;
-      let eventDict: EventDict | DropEvent = { event: format(...args) };
+      // A console call made while one is being routed (a processor or an
+      // output that logs to the console) goes to the original console: routed
+      // again, it would recurse until the stack overflows.
+      if (routing) return original.apply(console, args);
+      routing = true;
       try {
-        for (const p of preChain) {
-          eventDict = p(bound._logger, level, eventDict);
-          if (eventDict === DropEvent) return;
-        }
+        route(lazy, level, preChain, args);
       } catch (e) {
-        report("captureConsole foreignPreChain", e);
+        // util.format() of a hostile argument can throw; console.log must not.
+        report("captureConsole", e);
+      } finally {
+        routing = false;
       }
-      const { event, ...fields } = eventDict as EventDict;
-      (bound[level as "info"] as (e: unknown, f: EventDict) => void)(String(event), fields);
     };
   }
   const restore = () => {

@@ -38,6 +38,26 @@ describe("captureConsole()", () => {
     expect(lines().map((l) => l.foreign)).toEqual([true, undefined]);
   });
 
+  it("sends console calls made while routing one (by a processor, say) to the original console, not round again", () => {
+    const original = console.log;
+    const direct: unknown[][] = [];
+    console.log = (...args: unknown[]) => void direct.push(args);
+    try {
+      const factory = capturingLoggerFactory();
+      const chatty = (_l: unknown, _m: string, ed: EventDict) => {
+        console.log("processor saw", ed.event);
+        return ed;
+      };
+      configure({ processors: [chatty, processors.jsonRenderer()], loggerFactory: factory });
+      restore = captureConsole();
+      console.log("from the app");
+      restore();
+      expect([factory.calls.map((c) => c.rendered), direct]).toEqual([['{"event":"from the app"}'], [["processor saw", "from the app"]]]);
+    } finally {
+      console.log = original;
+    }
+  });
+
   it("restores the console", () => {
     const original = console.log;
     restore = captureConsole();
