@@ -10,6 +10,7 @@ import { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./
 import { PROCESSOR_BRAND } from "./brand.js";
 import { mergeContextVars } from "./context.js";
 import { type ConfigSource, LazyLogger } from "./lazy-logger.js";
+import { checkOptions, type OptionSpec } from "./options.js";
 import { printLoggerFactory } from "./output/loggers.js";
 import { formatExcInfo } from "./processors/exceptions.js";
 import { addLoggerName, addLogLevel } from "./processors/level.js";
@@ -17,7 +18,7 @@ import { stackInfoRenderer } from "./processors/stack-info.js";
 import { timeStamper } from "./processors/timestamps.js";
 import { consoleRenderer } from "./renderers/console.js";
 import { jsonRenderer } from "./renderers/json.js";
-import { report } from "./report.js";
+import { note } from "./report.js";
 import type { Fields, Logger, LoggerFactory, ProcessorChain, WrappedLogger } from "./types.js";
 
 /**
@@ -79,47 +80,51 @@ function current(): Configuration {
 /** What lazy loggers read; `generation` is bumped on every change, so they know their cache is stale. */
 const source: ConfigSource & { generation: number } = { generation: 0, current };
 
+const CONFIGURE_OPTIONS: OptionSpec = {
+  processors: "checked by the caller",
+  wrapperClass: "checked by the caller",
+  loggerFactory: "function",
+  cacheLoggerOnFirstUse: "boolean",
+};
+
+/** structlog `configure()` options with no equivalent here. */
+const CONFIGURE_NOTES: Readonly<Record<string, string>> = {
+  context_class: "contexts are always plain objects, copied on bind()",
+  contextClass: "contexts are always plain objects, copied on bind()",
+  logger_factory_args: "getLogger(name) passes the name to the loggerFactory",
+};
+
+/** Throws, saying what to change, unless `processors` is a chain of functions ending in a renderer. */
+function validateChain(where: string, processors: unknown): void {
+  if (!Array.isArray(processors) || processors.length === 0) {
+    throw new TypeError(`${where} must be a non-empty array of functions ending in a renderer, e.g. [addLogLevel, jsonRenderer()].`);
+  }
+  processors.forEach((p, i) => {
+    if (typeof p !== "function") {
+      const hint =
+        typeof p === "object" && p !== null
+          ? ' (did you pass a factory\'s options instead of calling it, e.g. timeStamper({ fmt: "iso" })?)'
+          : "";
+      throw new TypeError(`${where}: item ${i} is ${p === null ? "null" : typeof p}, not a function${hint}.`);
+    }
+  });
+  const last = processors[processors.length - 1] as Record<symbol, unknown> & { name?: string };
+  if (last[PROCESSOR_BRAND] === true) {
+    throw new TypeError(
+      `${where}: the chain ends with ${last.name || "a processor"}, which does not render; add a renderer last, e.g. jsonRenderer() or dev.consoleRenderer().`,
+    );
+  }
+}
+
+function validateWrapperClass(where: string, wrapperClass: unknown): void {
+  if (typeof wrapperClass === "function" && (wrapperClass === BoundLogger || wrapperClass.prototype instanceof BoundLogger)) return;
+  throw new TypeError(`${where} must be a bound logger class, e.g. makeFilteringBoundLogger("info").`);
+}
+
 function validate(options: ConfigureOptions<unknown>): void {
-  if (options === null || typeof options !== "object")
-    throw new TypeError("configure() takes an options object, e.g. configure({ processors: [...] }).");
-  const known = new Set(["processors", "wrapperClass", "loggerFactory", "cacheLoggerOnFirstUse"]);
-  for (const key of Object.keys(options)) {
-    if (!known.has(key))
-      throw new TypeError(`configure(): unknown option ${JSON.stringify(key)}; the options are ${[...known].join(", ")}.`);
-  }
-  const { processors, wrapperClass, loggerFactory } = options;
-  if (processors !== undefined) {
-    if (!Array.isArray(processors) || processors.length === 0) {
-      throw new TypeError(
-        "configure({ processors }) must be a non-empty array of functions ending in a renderer, e.g. [addLogLevel, jsonRenderer()].",
-      );
-    }
-    processors.forEach((p, i) => {
-      if (typeof p !== "function") {
-        const hint =
-          typeof p === "object" && p !== null
-            ? ' (did you pass a factory\'s options instead of calling it, e.g. timeStamper({ fmt: "iso" })?)'
-            : "";
-        throw new TypeError(`configure({ processors }): item ${i} is ${p === null ? "null" : typeof p}, not a function${hint}.`);
-      }
-    });
-    const last = processors[processors.length - 1] as unknown as Record<symbol, unknown>;
-    if (last[PROCESSOR_BRAND] === true) {
-      const name = (last as unknown as { name?: string }).name || "a processor";
-      throw new TypeError(
-        `configure({ processors }): the chain ends with ${name}, which does not render; add a renderer last, e.g. jsonRenderer() or dev.consoleRenderer().`,
-      );
-    }
-  }
-  if (
-    wrapperClass !== undefined &&
-    !(typeof wrapperClass === "function" && (wrapperClass === BoundLogger || wrapperClass.prototype instanceof BoundLogger))
-  ) {
-    throw new TypeError('configure({ wrapperClass }) must be a bound logger class, e.g. makeFilteringBoundLogger("info").');
-  }
-  if (loggerFactory !== undefined && typeof loggerFactory !== "function") {
-    throw new TypeError("configure({ loggerFactory }) must be a function, e.g. printLoggerFactory().");
-  }
+  checkOptions("configure()", options, CONFIGURE_OPTIONS, CONFIGURE_NOTES);
+  if (options.processors !== undefined) validateChain("configure({ processors })", options.processors);
+  if (options.wrapperClass !== undefined) validateWrapperClass("configure({ wrapperClass })", options.wrapperClass);
 }
 
 /**
@@ -152,7 +157,7 @@ function stripUndefined(options: ConfigureOptions<unknown>): ConfigureOptions<un
  */
 export function configureOnce<R = string>(options: ConfigureArgument<R>): void {
   if (configured) {
-    report("configureOnce()", new Error("already configured; configuration left unchanged"));
+    note("configureOnce", "configureOnce() found structlog already configured and left the configuration unchanged");
     return;
   }
   configure(options);
@@ -215,9 +220,14 @@ export function wrapLogger<R = string>(logger: WrappedLogger<R>, options: WrapLo
   if (logger === null || typeof logger !== "object" || typeof logger.msg !== "function") {
     throw new TypeError("wrapLogger(logger) needs an object with a msg(rendered, methodName) method, e.g. new CapturingLogger().");
   }
-  if (options.processors !== undefined || options.wrapperClass !== undefined) {
-    validate({ processors: options.processors, wrapperClass: options.wrapperClass });
-  }
+  checkOptions("wrapLogger()", options, {
+    processors: "checked by the caller",
+    wrapperClass: "checked by the caller",
+    cacheLoggerOnFirstUse: "boolean",
+    context: "object",
+  });
+  if (options.processors !== undefined) validateChain("wrapLogger({ processors })", options.processors);
+  if (options.wrapperClass !== undefined) validateWrapperClass("wrapLogger({ wrapperClass })", options.wrapperClass);
   return new LazyLogger(
     {
       logger: logger as WrappedLogger,

@@ -5,6 +5,7 @@
 import { format } from "node:util";
 import { getLogger } from "./config.js";
 import type { LazyLogger } from "./lazy-logger.js";
+import { checkOptions } from "./options.js";
 import { report } from "./report.js";
 import { DropEvent, type EventDict, type Processor } from "./types.js";
 
@@ -48,6 +49,7 @@ function route(lazy: LazyLogger, level: string, preChain: readonly Processor[], 
  * const restore = captureConsole({ foreignPreChain: [(l, m, ed) => ({ ...ed, foreign: true })] });
  */
 export function captureConsole(options: CaptureConsoleOptions = {}): () => void {
+  checkOptions("captureConsole()", options, { name: "string", foreignPreChain: "array" });
   if (active !== undefined) active();
   const preChain = options.foreignPreChain ?? [];
   for (const [i, p] of preChain.entries()) {

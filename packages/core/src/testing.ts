@@ -9,6 +9,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { globalPreChain } from "./bound-logger.js";
 import { METHOD_TO_LEVEL_NAME } from "./levels.js";
+import { checkOptions } from "./options.js";
 import { redirectReports } from "./report.js";
 import { DropEvent, type EventDict, type Processor, type WrappedLogger } from "./types.js";
 
@@ -86,6 +87,7 @@ function stop(): void {
 export function captureLogs(fn: () => Promise<unknown>, options?: CaptureLogsOptions): Promise<EventDict[]>;
 export function captureLogs(fn: () => unknown, options?: CaptureLogsOptions): EventDict[];
 export function captureLogs(fn: () => unknown, options: CaptureLogsOptions = {}): EventDict[] | Promise<EventDict[]> {
+  checkOptions("captureLogs()", options, { processors: "array" });
   const capture = new LogCapture(options.processors);
   start();
   return afterRun(

@@ -11,7 +11,7 @@ import {
   resetDefaults,
   wrapLogger,
 } from "../src/index.js";
-import { CapturingLogger, capturingLoggerFactory } from "../src/testing.js";
+import { CapturingLogger, captureReports, capturingLoggerFactory } from "../src/testing.js";
 import type { ProcessorChain } from "../src/types.js";
 
 afterEach(() => resetDefaults());
@@ -67,7 +67,9 @@ describe("configure()", () => {
   });
 
   it("rejects an unknown option, listing the valid ones", () => {
-    expect(() => configure({ processor: [] } as never)).toThrow(/unknown option "processor"; the options are processors, wrapperClass/);
+    expect(() => configure({ processor: [] } as never)).toThrow(
+      /unknown option "processor" \(did you mean processors\?\); the options are processors, wrapperClass/,
+    );
   });
 
   it("rejects a wrapperClass that is not a bound logger class", () => {
@@ -84,8 +86,19 @@ describe("configureOnce()", () => {
   it("leaves an existing configuration alone", () => {
     const factory = capturingLoggerFactory();
     configure({ loggerFactory: factory });
-    configureOnce({ loggerFactory: capturingLoggerFactory() });
+    captureReports(() => configureOnce({ loggerFactory: capturingLoggerFactory() }));
     expect(getConfig().loggerFactory).toBe(factory);
+  });
+
+  it("notes once on stderr that it changed nothing", () => {
+    configure({ processors: jsonChain() });
+    const reports = captureReports(() => {
+      configureOnce({ processors: jsonChain() });
+      configureOnce({ processors: jsonChain() });
+    });
+    expect(reports).toEqual([
+      "structlog: note: configureOnce() found structlog already configured and left the configuration unchanged (shown once)",
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { markProcessor } from "../brand.js";
+import { checkOptions } from "../options.js";
 import { isOwnFrame, parseStack, stackLines } from "../stack.js";
 import type { EventDict, Processor } from "../types.js";
 
@@ -45,6 +46,7 @@ function toPath(filename: string): string {
  * callsiteParameterAdder({ parameters: ["filename", "func_name", "lineno"] });
  */
 export function callsiteParameterAdder(options: CallsiteParameterAdderOptions = {}): Processor {
+  checkOptions("callsiteParameterAdder()", options, { parameters: "array", additionalIgnores: "array" });
   const parameters = options.parameters ?? ALL_CALLSITE_PARAMETERS;
   for (const p of parameters) {
     if (!ALL_CALLSITE_PARAMETERS.includes(p)) {

@@ -1,4 +1,5 @@
 import { markProcessor } from "../brand.js";
+import { checkOptions } from "../options.js";
 import { isOwnFrame, stackLines } from "../stack.js";
 import type { EventDict, Processor } from "../types.js";
 
@@ -16,6 +17,7 @@ export interface StackInfoRendererOptions {
  * log.info("odd_state", { stack_info: true });
  */
 export function stackInfoRenderer(options: StackInfoRendererOptions = {}): Processor {
+  checkOptions("stackInfoRenderer()", options, { additionalIgnores: "array" });
   const ignores = options.additionalIgnores ?? [];
   const ignored = (line: string) => isOwnFrame(line) || ignores.some((i) => (typeof i === "string" ? line.includes(i) : i.test(line)));
   return markProcessor((_l, _m, eventDict: EventDict) => {

@@ -1,4 +1,5 @@
 import { markProcessor } from "../brand.js";
+import { checkOptions } from "../options.js";
 import type { EventDict, Processor } from "../types.js";
 
 /** Options for {@link timeStamper}. */
@@ -127,6 +128,7 @@ function cachedPerMillisecond(format: (date: Date) => string): () => string {
  * timeStamper({ fmt: "%Y-%m-%d %H:%M:%S", utc: false });
  */
 export function timeStamper(options: TimeStamperOptions = {}): Processor {
+  checkOptions("timeStamper()", options, { fmt: "string", utc: "boolean", key: "string" }, { format: "did you mean fmt?" });
   const { fmt = "unix", utc = true, key = "timestamp" } = options;
   if (typeof fmt !== "string")
     throw new TypeError('timeStamper({ fmt }) must be "iso", "unix" or a strftime pattern such as "%Y-%m-%d %H:%M:%S".');

@@ -1,6 +1,7 @@
 import { markRenderer } from "../brand.js";
 import { formatException } from "../exception-format.js";
 import { mergeFields } from "../fields.js";
+import { checkOptions, type OptionSpec } from "../options.js";
 import { escapeControl, isError, repr, resolveMaxStringLength, str, toJsonSafe, truncateString } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
 
@@ -48,6 +49,27 @@ export interface ConsoleRendererOptions {
   /** Strings longer than this are cut. Default 32,768; `Infinity` for no limit. */
   readonly maxStringLength?: number;
 }
+
+const CONSOLE_OPTIONS: OptionSpec = {
+  colors: "boolean",
+  padEventTo: "number",
+  padEvent: "number",
+  padLevel: "boolean",
+  sortKeys: "boolean",
+  reprNativeStr: "boolean",
+  levelStyles: "object",
+  eventKey: "string",
+  timestampKey: "string",
+  exceptionFormatter: "function",
+  maxStringLength: "checked by the caller",
+};
+
+/** structlog `ConsoleRenderer` options with no equivalent here. */
+const CONSOLE_NOTES: Readonly<Record<string, string>> = {
+  force_colors: "use colors: true; FORCE_COLOR and NO_COLOR in the environment still win",
+  forceColors: "use colors: true; FORCE_COLOR and NO_COLOR in the environment still win",
+  columns: "custom columns are not supported; eventKey, timestampKey and levelStyles shape the line",
+};
 
 /**
  * Whether colours are on, by precedence: `FORCE_COLOR` (`0`/`false` means
@@ -130,6 +152,7 @@ function indentBlock(block: string): string {
  * consoleRenderer({ colors: true, padEventTo: 40 });
  */
 export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer {
+  checkOptions("consoleRenderer()", options, CONSOLE_OPTIONS, CONSOLE_NOTES);
   const colors = resolveColors(options.colors);
   const padEventTo = options.padEventTo ?? options.padEvent ?? 30;
   const padLevel = options.padLevel ?? true;

@@ -1,4 +1,5 @@
 import { markRenderer } from "../brand.js";
+import { checkOptions } from "../options.js";
 import { report } from "../report.js";
 import { escapeJsonControls, resolveMaxStringLength, safeStringify, toJsonSafeRecord } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
@@ -21,6 +22,13 @@ export interface JsonRendererOptions {
   readonly maxStringLength?: number;
 }
 
+/** `json.dumps` keywords a structlog `JSONRenderer` port may pass. */
+const JSON_NOTES: Readonly<Record<string, string>> = {
+  indent: "a line is always one line of JSON",
+  default: "pass serializer, or give the value a toJSON()",
+  ensure_ascii: "JSON is written as UTF-8, with control characters escaped",
+};
+
 function sortDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortDeep);
   if (value === null || typeof value !== "object") return value;
@@ -40,6 +48,12 @@ function sortDeep(value: unknown): unknown {
  * configure({ processors: [addLogLevel, timeStamper({ fmt: "iso" }), jsonRenderer()] });
  */
 export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
+  checkOptions(
+    "jsonRenderer()",
+    options,
+    { serializer: "function", sortKeys: "boolean", maxStringLength: "checked by the caller" },
+    JSON_NOTES,
+  );
   const { serializer, sortKeys = false } = options;
   if (serializer !== undefined && typeof serializer !== "function") {
     throw new TypeError("jsonRenderer({ serializer }) must be a function (eventDict) => string.");

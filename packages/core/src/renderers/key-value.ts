@@ -1,7 +1,8 @@
 import { markRenderer } from "../brand.js";
+import { checkOptions } from "../options.js";
 import { escapeControl, repr, resolveMaxStringLength, truncateString } from "../serialize.js";
 import type { Renderer } from "../types.js";
-import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
+import { itemsSorter, KEY_ORDER_OPTIONS, type KeyOrderOptions } from "./ordering.js";
 
 /** Options for {@link keyValueRenderer}. */
 export interface KeyValueRendererOptions extends KeyOrderOptions {
@@ -20,6 +21,7 @@ export interface KeyValueRendererOptions extends KeyOrderOptions {
  * keyValueRenderer({ sortKeys: true, keyOrder: ["event"] });
  */
 export function keyValueRenderer(options: KeyValueRendererOptions = {}): Renderer {
+  checkOptions("keyValueRenderer()", options, { ...KEY_ORDER_OPTIONS, reprNativeStr: "boolean", maxStringLength: "checked by the caller" });
   const items = itemsSorter(options);
   const reprNativeStr = options.reprNativeStr ?? true;
   const max = resolveMaxStringLength(options.maxStringLength, "keyValueRenderer()");

@@ -1,7 +1,8 @@
 import { markRenderer } from "../brand.js";
+import { checkOptions } from "../options.js";
 import { escapeControl, resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
 import type { Renderer } from "../types.js";
-import { itemsSorter, type KeyOrderOptions } from "./ordering.js";
+import { itemsSorter, KEY_ORDER_OPTIONS, type KeyOrderOptions } from "./ordering.js";
 
 /** Options for {@link logfmtRenderer}. */
 export interface LogfmtRendererOptions extends KeyOrderOptions {
@@ -39,6 +40,7 @@ function formatValue(value: unknown, max: number): string {
  * logfmtRenderer({ keyOrder: ["event"], boolAsFlag: false });
  */
 export function logfmtRenderer(options: LogfmtRendererOptions = {}): Renderer {
+  checkOptions("logfmtRenderer()", options, { ...KEY_ORDER_OPTIONS, boolAsFlag: "boolean", maxStringLength: "checked by the caller" });
   const items = itemsSorter(options);
   const boolAsFlag = options.boolAsFlag ?? true;
   const max = resolveMaxStringLength(options.maxStringLength, "logfmtRenderer()");

@@ -1,5 +1,6 @@
 /** Key ordering shared by the key-value and logfmt renderers (structlog's `_items_sorter`). */
 import { mergeFields } from "../fields.js";
+import type { OptionSpec } from "../options.js";
 import type { EventDict } from "../types.js";
 
 /** Options that decide which keys are rendered, in which order. */
@@ -11,6 +12,9 @@ export interface KeyOrderOptions {
   /** Leave out `keyOrder` keys that are missing (or `null`/`undefined`). */
   readonly dropMissing?: boolean;
 }
+
+/** The {@link KeyOrderOptions}, for `checkOptions()`. */
+export const KEY_ORDER_OPTIONS: OptionSpec = { sortKeys: "boolean", keyOrder: "array", dropMissing: "boolean" };
 
 export type ItemsSorter = (eventDict: EventDict) => Array<[string, unknown]>;
 
