@@ -1,10 +1,14 @@
 import { markProcessor } from "../brand.js";
-import { checkOptions } from "../options.js";
+import { checkOptions, suggestOption } from "../options.js";
 import type { EventDict, Processor } from "../types.js";
 
 /** Options for {@link timeStamper}. */
 export interface TimeStamperOptions {
-  /** `"iso"` (ISO 8601 with milliseconds), `"unix"` (seconds, a float; the default) or a strftime pattern. */
+  /**
+   * `"iso"` (ISO 8601 with milliseconds), `"unix"` (seconds, a float; the
+   * default) or a strftime pattern (see {@link strftime}). Anything else,
+   * such as a pattern without a `%` directive or with an unknown one, throws.
+   */
   readonly fmt?: "iso" | "unix" | (string & {});
   /** UTC (default) or local time with its offset. */
   readonly utc?: boolean;
@@ -91,7 +95,7 @@ const DIRECTIVES: Readonly<Record<string, (p: Parts, date: Date) => string>> = {
 /**
  * Formats `date` with a strftime pattern: `%Y %y %m %d %H %I %p %M %S %f`
  * (microseconds, from milliseconds) `%L` (milliseconds) `%j %a %A %b %B %z %Z %s %%`.
- * An unknown directive is kept as written.
+ * An unknown directive is kept as written (`timeStamper()` rejects it).
  *
  * @example
  * strftime(new Date(0), "%Y-%m-%d %H:%M:%S", true); // "1970-01-01 00:00:00"
@@ -99,6 +103,36 @@ const DIRECTIVES: Readonly<Record<string, (p: Parts, date: Date) => string>> = {
 export function strftime(date: Date, pattern: string, utc: boolean): string {
   const p = parts(date, utc);
   return pattern.replace(/%(.)/g, (whole, d: string) => DIRECTIVES[d]?.(p, date) ?? whole);
+}
+
+const KNOWN = Object.keys(DIRECTIVES)
+  .map((d) => `%${d}`)
+  .join(" ");
+
+/**
+ * `fmt` as the stamper uses it: `"iso"` and `"unix"` (in any case, as
+ * structlog takes `"ISO"`), or a strftime pattern whose every directive is
+ * known. Anything else throws, saying what to write: a typo such as `"isoo"`
+ * would otherwise be written as the timestamp of every line.
+ */
+function checkFormat(fmt: string): string {
+  const lower = fmt.toLowerCase();
+  if (lower === "iso" || lower === "unix") return lower;
+  const directives = [...fmt.matchAll(/%(.?)/gs)].map((m) => m[1] as string);
+  if (directives.length === 0) {
+    const near = ["iso", "unix"].find((name) => suggestOption(lower, [name]) !== undefined);
+    const hint = near === undefined ? "" : ` Did you mean "${near}"?`;
+    throw new TypeError(
+      `timeStamper({ fmt: ${JSON.stringify(fmt)} }): not "iso", "unix" or a strftime pattern (it has no % directive).${hint}`,
+    );
+  }
+  const unknown = directives.find((d) => !Object.hasOwn(DIRECTIVES, d));
+  if (unknown !== undefined) {
+    throw new TypeError(
+      `timeStamper({ fmt: ${JSON.stringify(fmt)} }): ${unknown === "" ? "a lone % at the end" : `%${unknown}`} is not a directive; use ${KNOWN}.`,
+    );
+  }
+  return fmt;
 }
 
 function isoLocal(date: Date): string {
@@ -129,9 +163,8 @@ function cachedPerMillisecond(format: (date: Date) => string): () => string {
  */
 export function timeStamper(options: TimeStamperOptions = {}): Processor {
   checkOptions("timeStamper()", options, { fmt: "string", utc: "boolean", key: "string" }, { format: "did you mean fmt?" });
-  const { fmt = "unix", utc = true, key = "timestamp" } = options;
-  if (typeof fmt !== "string")
-    throw new TypeError('timeStamper({ fmt }) must be "iso", "unix" or a strftime pattern such as "%Y-%m-%d %H:%M:%S".');
+  const { utc = true, key = "timestamp" } = options;
+  const fmt = checkFormat(options.fmt ?? "unix");
   if (fmt === "unix") {
     return markProcessor((_l, _m, eventDict: EventDict) => {
       eventDict[key] = Date.now() / 1000;

@@ -25,6 +25,24 @@ describe("timeStamper()", () => {
     expect(run(timeStamper({ fmt: "unix" })).timestamp).toBe(at.getTime() / 1000);
   });
 
+  it('rejects a fmt that is neither "iso", "unix" nor a pattern, suggesting the near one', () => {
+    expect(() => timeStamper({ fmt: "isoo" })).toThrow(
+      'timeStamper({ fmt: "isoo" }): not "iso", "unix" or a strftime pattern (it has no % directive). Did you mean "iso"?',
+    );
+  });
+
+  it("rejects a pattern with a directive it does not know, listing the ones it does", () => {
+    expect(() => timeStamper({ fmt: "%Y-%Q" })).toThrow(/%Q is not a directive; use %Y %y %m/);
+  });
+
+  it("rejects a pattern that ends with a lone %", () => {
+    expect(() => timeStamper({ fmt: "%H:%M %" })).toThrow(/a lone % at the end is not a directive/);
+  });
+
+  it('takes "ISO" as structlog does', () => {
+    expect(run(timeStamper({ fmt: "ISO" })).timestamp).toBe("2026-05-02T10:00:00.123Z");
+  });
+
   it("writes a strftime pattern", () => {
     expect(run(timeStamper({ fmt: "%Y-%m-%d %H:%M:%S" })).timestamp).toBe("2026-05-02 10:00:00");
   });
