@@ -7,7 +7,7 @@
  * generation, so a later `configure()` always takes effect.
  */
 import { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
-import { PROCESSOR_BRAND } from "./brand.js";
+import { isProcessor, isRenderer } from "./brand.js";
 import { mergeContextVars } from "./context.js";
 import { type ConfigSource, LazyLogger } from "./lazy-logger.js";
 import { checkOptions, type OptionSpec } from "./options.js";
@@ -108,10 +108,18 @@ function validateChain(where: string, processors: unknown): void {
       throw new TypeError(`${where}: item ${i} is ${p === null ? "null" : typeof p}, not a function${hint}.`);
     }
   });
-  const last = processors[processors.length - 1] as Record<symbol, unknown> & { name?: string };
-  if (last[PROCESSOR_BRAND] === true) {
+  const lastIndex = processors.length - 1;
+  const last = processors[lastIndex] as (...args: unknown[]) => unknown;
+  if (isProcessor(last) || last === mergeContextVars) {
     throw new TypeError(
       `${where}: the chain ends with ${last.name || "a processor"}, which does not render; add a renderer last, e.g. jsonRenderer() or dev.consoleRenderer().`,
+    );
+  }
+  const early = processors.findIndex((p, i) => i < lastIndex && isRenderer(p));
+  if (early !== -1) {
+    const after = processors.slice(early + 1).map((p: (...args: unknown[]) => unknown) => p.name || "anonymous");
+    throw new TypeError(
+      `${where}: item ${early} (${(processors[early] as () => unknown).name || "a renderer"}) renders, but is not last: ${after.join(", ")} after it would get its output instead of the event dict. Put the renderer last.`,
     );
   }
 }

@@ -16,6 +16,7 @@ export {
   type FastifyLogSerializers,
 } from "./adapters/fastify-logger.js";
 export { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
+export { markProcessor, markRenderer } from "./brand.js";
 export {
   type Configuration,
   type ConfigureOptions,
@@ -36,7 +37,6 @@ export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
 export * as presets from "./presets/index.js";
 export * as processors from "./processors.js";
-export { markProcessor, markRenderer } from "./brand.js";
 export { report } from "./report.js";
 export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
 export { ignoreFramesUnder } from "./stack.js";

@@ -6,13 +6,15 @@ import {
   getConfig,
   getLogger,
   isConfigured,
+  type LineWriter,
   makeFilteringBoundLogger,
   processors,
   resetDefaults,
+  WriteLogger,
   wrapLogger,
 } from "../src/index.js";
 import { CapturingLogger, captureReports, capturingLoggerFactory } from "../src/testing.js";
-import type { ProcessorChain } from "../src/types.js";
+import type { EventDict, ProcessorChain } from "../src/types.js";
 
 afterEach(() => resetDefaults());
 
@@ -62,6 +64,36 @@ describe("configure()", () => {
     expect(() => configure({ processors: [processors.addLogLevel] as never })).toThrow(/does not render; add a renderer last/);
   });
 
+  it("rejects a chain that ends with mergeContextVars, which does not render", () => {
+    expect(() => configure({ processors: [processors.addLogLevel, contextvars.mergeContextVars] as never })).toThrow(
+      "configure({ processors }): the chain ends with mergeContextVars, which does not render",
+    );
+  });
+
+  it("rejects mergeContextVars placed after the renderer, naming both", () => {
+    expect(() =>
+      configure({
+        processors: [processors.addLogLevel, processors.jsonRenderer(), contextvars.mergeContextVars, processors.jsonRenderer()] as never,
+      }),
+    ).toThrow(
+      "configure({ processors }): item 1 (jsonRenderer) renders, but is not last: mergeContextVars, jsonRenderer after it would get its output instead of the event dict. Put the renderer last.",
+    );
+  });
+
+  it("names a built-in processor that ends the chain", () => {
+    expect(() => configure({ processors: [processors.timeStamper({ fmt: "iso" })] as never })).toThrow(/the chain ends with timeStamper,/);
+  });
+
+  it("takes a custom function last as a renderer", () => {
+    expect(() => configure({ processors: [processors.addLogLevel, (_l, _m, ed) => String(ed.event)] })).not.toThrow();
+  });
+
+  it("applies the same rules to wrapLogger()", () => {
+    expect(() => wrapLogger(new CapturingLogger(), { processors: [processors.addLogLevel] as never })).toThrow(
+      "wrapLogger({ processors }): the chain ends with addLogLevel, which does not render",
+    );
+  });
+
   it("rejects an empty chain", () => {
     expect(() => configure({ processors: [] as never })).toThrow(/non-empty array/);
   });
@@ -74,6 +106,25 @@ describe("configure()", () => {
 
   it("rejects a wrapperClass that is not a bound logger class", () => {
     expect(() => configure({ wrapperClass: class {} as never })).toThrow(/makeFilteringBoundLogger/);
+  });
+});
+
+describe("a custom last step that does not render", () => {
+  it("is written as JSON by a text output, not as [object Object], and said once on stderr", () => {
+    const lines: string[] = [];
+    const writer: LineWriter = { write: (line) => void lines.push(line), flush: () => {}, dropped: 0 };
+    const notRendering = (_l: unknown, _m: string, ed: EventDict) => ed as unknown as string;
+    configure({ processors: [notRendering], loggerFactory: () => new WriteLogger(writer) });
+    const reports = captureReports(() => {
+      getLogger().info("first", { a: 1 });
+      getLogger().info("second");
+    });
+    expect([lines, reports]).toEqual([
+      ['{"a":1,"event":"first"}', '{"event":"second"}'],
+      [
+        "structlog: the processor chain failed: TypeError: its last step returned an object, not a string; end the chain with a renderer, e.g. jsonRenderer() (reported once)",
+      ],
+    ]);
   });
 });
 

@@ -1,5 +1,7 @@
 /** The wrapped loggers that write rendered lines: stdout, any target. */
 import type { Writable } from "node:stream";
+import { report } from "../report.js";
+import { safeStringify } from "../serialize.js";
 import type { LoggerFactory, WrappedLogger } from "../types.js";
 import { createWriter, type LineWriter, type WriterOptions, writerForFd } from "./writer.js";
 
@@ -17,13 +19,29 @@ export class WriteLogger implements WrappedLogger {
   }
 
   msg(rendered: unknown): void {
-    this.writer.write(typeof rendered === "string" ? rendered : String(rendered));
+    this.writer.write(typeof rendered === "string" ? rendered : unrendered(rendered));
   }
 
   /** Writes what is buffered. */
   flush(): void {
     this.writer.flush();
   }
+}
+
+/**
+ * The line for a value that is not text: the chain's last step did not
+ * render (a custom processor placed last). Said once on stderr; the event is
+ * written as JSON rather than as `[object Object]`, so the line is not lost.
+ */
+function unrendered(value: unknown): string {
+  const isRecord = typeof value === "object" && value !== null && !Array.isArray(value);
+  report(
+    "the processor chain",
+    new TypeError(
+      `its last step returned ${isRecord ? "an object" : typeof value}, not a string; end the chain with a renderer, e.g. jsonRenderer()`,
+    ),
+  );
+  return isRecord ? safeStringify(value as Record<string, unknown>) : String(value);
 }
 
 /** structlog's `PrintLogger`: a {@link WriteLogger} on stdout. */

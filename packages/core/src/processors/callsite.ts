@@ -76,5 +76,5 @@ export function callsiteParameterAdder(options: CallsiteParameterAdderOptions = 
     };
     for (const p of parameters) eventDict[p] = values[p];
     return eventDict;
-  });
+  }, "callsiteParameterAdder");
 }

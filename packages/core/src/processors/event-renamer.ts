@@ -19,5 +19,5 @@ export function eventRenamer(to: string, replaceBy?: string): Processor {
       delete eventDict[replaceBy];
     }
     return eventDict;
-  });
+  }, "eventRenamer");
 }

@@ -12,8 +12,7 @@ function excInfoReplacer(name: string, toException: (error: unknown) => unknown)
     if (excInfo !== false && excInfo !== true && excInfo !== null) eventDict.exception = toException(excInfo);
     return eventDict;
   };
-  Object.defineProperty(processor, "name", { value: name });
-  return markProcessor(processor);
+  return markProcessor(processor, name);
 }
 
 /**

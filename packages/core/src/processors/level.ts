@@ -12,7 +12,7 @@ import type { EventDict, Processor, WrappedLogger } from "../types.js";
 export const addLogLevel: Processor = markProcessor((_logger: WrappedLogger, method: string, eventDict: EventDict) => {
   eventDict.level = METHOD_TO_LEVEL_NAME[method] ?? method;
   return eventDict;
-});
+}, "addLogLevel");
 
 /**
  * Processor: adds `logger`, the name given to `getLogger(name)`. Works with
@@ -26,4 +26,4 @@ export const addLoggerName: Processor = markProcessor((logger: WrappedLogger, _m
   const name = logger.name;
   if (name !== undefined && name !== "") eventDict.logger = name;
   return eventDict;
-});
+}, "addLoggerName");

@@ -29,5 +29,5 @@ export function stackInfoRenderer(options: StackInfoRendererOptions = {}): Proce
       eventDict.stack = `Stack (most recent call first):\n${lines.join("\n")}`;
     }
     return eventDict;
-  });
+  }, "stackInfoRenderer");
 }

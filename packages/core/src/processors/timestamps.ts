@@ -169,12 +169,12 @@ export function timeStamper(options: TimeStamperOptions = {}): Processor {
     return markProcessor((_l, _m, eventDict: EventDict) => {
       eventDict[key] = Date.now() / 1000;
       return eventDict;
-    });
+    }, "timeStamper");
   }
   const now =
     fmt === "iso" ? cachedPerMillisecond(utc ? (d) => d.toISOString() : isoLocal) : cachedPerMillisecond((d) => strftime(d, fmt, utc));
   return markProcessor((_l, _m, eventDict: EventDict) => {
     eventDict[key] = now();
     return eventDict;
-  });
+  }, "timeStamper");
 }

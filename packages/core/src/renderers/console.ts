@@ -225,5 +225,5 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
       block += `\n${escapeBlock(truncateString(text ?? "", max))}`;
     }
     return block === "" ? line : line + indentBlock(block);
-  });
+  }, "consoleRenderer");
 }

@@ -64,7 +64,7 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
   const builtIn =
     prepare === undefined ? (ed: EventDict) => safeStringify(ed, max) : (ed: EventDict) => escapeJsonControls(JSON.stringify(ed));
   if (serializer === undefined) {
-    return markRenderer((_logger, _method, eventDict) => builtIn(prepare === undefined ? eventDict : prepare(eventDict)));
+    return markRenderer((_logger, _method, eventDict) => builtIn(prepare === undefined ? eventDict : prepare(eventDict)), "jsonRenderer");
   }
   return markRenderer((_logger, _method, eventDict) => {
     const ed = prepare === undefined ? eventDict : prepare(eventDict);
@@ -76,5 +76,5 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
       report("jsonRenderer serializer", e);
     }
     return builtIn(ed);
-  });
+  }, "jsonRenderer");
 }

@@ -32,5 +32,5 @@ export function keyValueRenderer(options: KeyValueRendererOptions = {}): Rendere
       out += `${out === "" ? "" : " "}${escapeControl(key)}=${render(value)}`;
     }
     return out;
-  });
+  }, "keyValueRenderer");
 }

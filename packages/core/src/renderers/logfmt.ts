@@ -53,5 +53,5 @@ export function logfmtRenderer(options: LogfmtRendererOptions = {}): Renderer {
       else parts.push(`${key}=${formatValue(value, max)}`);
     }
     return parts.join(" ");
-  });
+  }, "logfmtRenderer");
 }
