@@ -88,6 +88,14 @@ function makeMethod(method: MethodName): LogMethod {
   return fn as LogMethod;
 }
 
+function safeLevelText(level: unknown): string {
+  try {
+    return JSON.stringify(String(level)).slice(0, 80);
+  } catch {
+    return "(unprintable)";
+  }
+}
+
 function noop(): undefined {
   return undefined;
 }
@@ -204,8 +212,11 @@ export class BoundLogger implements Logger {
     try {
       n = levelToNumber(level);
     } catch (e) {
-      report("log(level)", e);
+      // A log call never throws: the line is kept, at info, and says why.
+      const why = `log(): unknown level ${safeLevelText(level)}, logged at info`;
+      report(`log(${safeLevelText(level)})`, e);
       n = METHOD_LEVELS.info as number;
+      fields = { ...fields, structlog_error: why };
     }
     if (n < this.#effectiveLevel()) return undefined;
     return (this[methodForLevel(n)] as (e: string, f?: Fields) => unknown)(event, fields);

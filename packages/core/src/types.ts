@@ -112,7 +112,10 @@ export interface ChildOptions {
 export interface Logger extends LogMethods {
   /** Does nothing: Fastify's logger contract has it. */
   silent(...args: unknown[]): void;
-  /** Logs at `level` (a name or number). */
+  /**
+   * Logs at `level` (a name or number). An unknown level is logged at info
+   * with a `structlog_error` field saying so, and reported once on stderr.
+   */
   log(level: LevelInput, event: string, fields?: Fields): unknown;
   /** A new logger with `fields` added to the context. */
   bind(fields: Fields): Logger;

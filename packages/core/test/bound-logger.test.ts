@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BoundLogger, makeFilteringBoundLogger } from "../src/index.js";
 import { addLogLevel } from "../src/processors/level.js";
-import { CapturingLogger } from "../src/testing.js";
+import { CapturingLogger, captureReports } from "../src/testing.js";
 import { DropEvent, type EventDict } from "../src/types.js";
 import { capturing } from "./helpers.js";
 
@@ -66,6 +66,34 @@ describe("tryUnbind()", () => {
 });
 
 describe("log()", () => {
+  it("logs an unknown level at info, with a structlog_error field saying so", () => {
+    const { log, out } = capturing();
+    captureReports(() => log.log("verbose", "x", { a: 1 }));
+    expect(out.calls[0]).toEqual({
+      methodName: "info",
+      rendered: { a: 1, structlog_error: 'log(): unknown level "verbose", logged at info', event: "x" },
+    });
+  });
+
+  it("reports each unknown level once on stderr", () => {
+    const { log } = capturing();
+    const reports = captureReports(() => {
+      log.log("verbose", "x");
+      log.log("verbose", "y");
+      log.log("notice", "z");
+    });
+    expect(reports).toEqual([
+      expect.stringMatching(/^structlog: log\("verbose"\) failed: TypeError: Unknown log level "verbose": use one of trace/),
+      expect.stringMatching(/^structlog: log\("notice"\) failed/),
+    ]);
+  });
+
+  it("logs a number between levels with the method below it", () => {
+    const { log, out } = capturing();
+    log.log(25, "x");
+    expect(out.calls[0]?.methodName).toBe("info");
+  });
+
   it("logs at the level named by log(level, …)", () => {
     const { log, out } = capturing();
     log.log("warning", "x");
