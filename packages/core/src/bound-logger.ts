@@ -6,6 +6,7 @@
  * log call.
  */
 import { buildEventDict, errorText } from "./call-arguments.js";
+import { noteNoException } from "./exception-format.js";
 import { mergeFields } from "./fields.js";
 import { type LevelInput, LOG_METHODS, levelToNumber, METHOD_LEVELS, type MethodName, methodForLevel, pinoLevelName } from "./levels.js";
 import { report } from "./report.js";
@@ -81,9 +82,16 @@ function fallbackLine(eventDict: EventDict, error: string): string {
 }
 
 function makeMethod(method: MethodName): LogMethod {
-  const fn = function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
-    return emit(this, method, buildEventDict(this._context, a, b, rest));
-  };
+  const fn =
+    method === "exception"
+      ? function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
+          const eventDict = buildEventDict(this._context, a, b, rest);
+          if (eventDict.exc_info === undefined || eventDict.exc_info === true) noteNoException();
+          return emit(this, method, eventDict);
+        }
+      : function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
+          return emit(this, method, buildEventDict(this._context, a, b, rest));
+        };
   Object.defineProperty(fn, "name", { value: method });
   return fn as LogMethod;
 }

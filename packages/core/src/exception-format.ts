@@ -4,6 +4,7 @@
  * neutral module, so processors/ and renderers/ need not import each other.
  * Nothing here throws, whatever the thrown value is.
  */
+import { note } from "./report.js";
 import { escapeControl, isError, serializeError, str } from "./serialize.js";
 import { parseStack, type StackFrame } from "./stack.js";
 
@@ -128,4 +129,17 @@ function toDicts(error: unknown, seen: Set<unknown>): ExceptionDict[] {
  */
 export function exceptionDicts(error: unknown): ExceptionDict[] {
   return toDicts(error, new Set());
+}
+
+/**
+ * Says once on stderr that an exception was asked for but none was given:
+ * `exc_info: true`, or `log.exception()` without an error. Python fills
+ * those in from the exception being handled; JavaScript has no such thing,
+ * so the line has no exception, and this note says what to write instead.
+ */
+export function noteNoException(): void {
+  note(
+    "exc_info",
+    'exc_info: true, or log.exception() without an error, logs no exception: JavaScript has no "current exception". Pass the error: log.exception("payment_failed", err) or { exc_info: err }',
+  );
 }

@@ -99,7 +99,9 @@ export interface LogMethod {
 
 /**
  * The logging methods, one per name in `LOG_METHODS`. `exception` is
- * `error`, for use where an exception is passed as `exc_info`.
+ * `error`, for use with the error: `log.exception("failed", err)`. Without
+ * one it notes once on stderr that no exception is logged (JavaScript has no
+ * "current exception" for it to find).
  */
 export type LogMethods = { readonly [M in MethodName]: LogMethod };
 

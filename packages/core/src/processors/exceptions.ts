@@ -1,6 +1,6 @@
 /** Exception processors: `formatExcInfo` and `dictTracebacks`. */
 import { markProcessor } from "../brand.js";
-import { exceptionDicts, formatException } from "../exception-format.js";
+import { exceptionDicts, formatException, noteNoException } from "../exception-format.js";
 import type { EventDict, Processor } from "../types.js";
 
 /** A processor named `name` that replaces `exc_info` with `exception`, made from it by `toException`. */
@@ -9,7 +9,8 @@ function excInfoReplacer(name: string, toException: (error: unknown) => unknown)
     const excInfo = eventDict.exc_info;
     if (excInfo === undefined) return eventDict;
     delete eventDict.exc_info;
-    if (excInfo !== false && excInfo !== true && excInfo !== null) eventDict.exception = toException(excInfo);
+    if (excInfo === true) noteNoException();
+    else if (excInfo !== false && excInfo !== null) eventDict.exception = toException(excInfo);
     return eventDict;
   };
   return markProcessor(processor, name);
@@ -18,7 +19,8 @@ function excInfoReplacer(name: string, toException: (error: unknown) => unknown)
 /**
  * Processor: replaces an Error under `exc_info` with its text under
  * `exception` (structlog's `format_exc_info`). `exc_info: true` has no
- * current exception to refer to in JavaScript and is removed.
+ * current exception to refer to in JavaScript: it is removed, with a note
+ * on stderr (once) that says to pass the error itself.
  *
  * @example
  * log.exception("payment_failed", { exc_info: err });

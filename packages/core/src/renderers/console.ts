@@ -1,5 +1,5 @@
 import { markRenderer } from "../brand.js";
-import { formatException } from "../exception-format.js";
+import { formatException, noteNoException } from "../exception-format.js";
 import { mergeFields } from "../fields.js";
 import { checkOptions, type OptionSpec } from "../options.js";
 import { escapeControl, isError, repr, resolveMaxStringLength, str, toJsonSafe, truncateString } from "../serialize.js";
@@ -218,6 +218,7 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
       block += `\n${escapeBlock(truncateString(typeof stack === "string" ? stack : repr(stack, max), max))}`;
       if (excInfo || (exception !== undefined && exception !== null)) block += `\n\n${"=".repeat(79)}\n`;
     }
+    if (excInfo === true) noteNoException();
     if (isError(excInfo) || (excInfo !== undefined && excInfo !== null && excInfo !== false && excInfo !== true)) {
       block += truncateString(formatExc(excInfo), max);
     } else if (exception !== undefined && exception !== null) {

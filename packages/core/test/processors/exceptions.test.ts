@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { ExceptionDict } from "../../src/exception-format.js";
 import { dictTracebacks, formatExcInfo } from "../../src/processors/exceptions.js";
+import { captureReports } from "../../src/testing.js";
 import type { EventDict } from "../../src/types.js";
+
+const NO_EXCEPTION_NOTE =
+  'structlog: note: exc_info: true, or log.exception() without an error, logs no exception: JavaScript has no "current exception". Pass the error: log.exception("payment_failed", err) or { exc_info: err } (shown once)';
 
 const run = (p: typeof formatExcInfo, ed: EventDict) => p({ msg: () => undefined }, "error", ed) as EventDict;
 
@@ -16,8 +20,12 @@ describe("formatExcInfo", () => {
     expect(run(formatExcInfo, { event: "x" })).toEqual({ event: "x" });
   });
 
-  it("drops exc_info: true, which has no current exception in JavaScript", () => {
-    expect(run(formatExcInfo, { event: "x", exc_info: true })).toEqual({ event: "x" });
+  it("drops exc_info: true, which has no current exception in JavaScript, and notes once how to pass the error", () => {
+    let eds: EventDict[] = [];
+    const reports = captureReports(() => {
+      eds = [run(formatExcInfo, { event: "x", exc_info: true }), run(dictTracebacks, { event: "y", exc_info: true })];
+    });
+    expect([eds, reports]).toEqual([[{ event: "x" }, { event: "y" }], [NO_EXCEPTION_NOTE]]);
   });
 
   it("formats a thrown non-Error value", () => {
