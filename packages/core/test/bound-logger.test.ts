@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { BoundLogger, makeFilteringBoundLogger } from "../src/index.js";
+import { BoundLogger, makeFilteringBoundLogger, wrapLogger } from "../src/index.js";
 import { addLogLevel } from "../src/processors/level.js";
+import { jsonRenderer } from "../src/renderers/json.js";
 import { CapturingLogger, captureReports } from "../src/testing.js";
 import { DropEvent, type EventDict } from "../src/types.js";
 import { capturing } from "./helpers.js";
+import { expectJsonLine } from "./reliability/checks.js";
+import { revokedProxy } from "./renderers/helpers.js";
 
 describe("bind()", () => {
   it("returns a new logger and leaves the parent unchanged", () => {
@@ -114,8 +117,31 @@ describe("methods", () => {
     ["fatal", "critical"],
   ] as const)("%s() logs at level %s", (method, level) => {
     const { log, dicts } = capturing([addLogLevel]);
-    log[method]("x");
+    captureReports(() => log[method]("x"));
     expect(dicts()[0]?.level).toBe(level);
+  });
+});
+
+describe("exception()", () => {
+  it("notes once on stderr that it logs no exception when given no error", () => {
+    const { log } = capturing();
+    const reports = captureReports(() => {
+      log.exception("failed");
+      log.exception("failed", { exc_info: true });
+    });
+    expect(reports).toEqual([
+      expect.stringMatching(/^structlog: note: exc_info: true, or log.exception\(\) without an error, logs no exception/),
+    ]);
+  });
+
+  it("notes nothing when given the error", () => {
+    const { log, dicts } = capturing();
+    const err = new Error("boom");
+    const reports = captureReports(() => {
+      log.exception("failed", err);
+      log.exception("failed", { exc_info: err });
+    });
+    expect([reports, dicts().map((d) => d.exc_info)]).toEqual([[], [err, err]]);
   });
 });
 
@@ -203,13 +229,24 @@ describe("pino compatibility", () => {
 });
 
 describe("a failing processor", () => {
+  it("still gives one JSON line when the event holds a value that cannot be inspected", () => {
+    const boom = () => {
+      throw new Error("processor");
+    };
+    const out = new CapturingLogger();
+    const log = wrapLogger(out, { processors: [boom, jsonRenderer()] });
+    captureReports(() => log.info("e", { v: revokedProxy() }));
+    expect(out.calls).toHaveLength(1);
+    expect(expectJsonLine(out.calls[0]?.rendered)).toMatchObject({ event: "e", structlog_error: expect.stringContaining("processor") });
+  });
   it("never throws out of the log call and still writes the line", () => {
     const out = new CapturingLogger();
     const boom = () => {
       throw new Error("processor broke");
     };
     const log = new BoundLogger(out, [boom, () => "unreachable"], {});
-    expect(() => log.info("still_logged", { a: 1 })).not.toThrow();
+    const reports = captureReports(() => expect(() => log.info("still_logged", { a: 1 })).not.toThrow());
+    expect(reports).toEqual(["structlog: processor boom failed: Error: processor broke (reported once)"]);
     const line = JSON.parse(out.calls[0]?.rendered as string);
     expect(line).toMatchObject({ a: 1, event: "still_logged", structlog_error: "processor boom threw: Error: processor broke" });
   });

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { jsonRenderer } from "../../src/renderers/json.js";
 import { captureReports } from "../../src/testing.js";
 import type { EventDict } from "../../src/types.js";
+import { expectJsonLine } from "../reliability/checks.js";
+import { getPrototypeOfThrows, revokedProxy } from "./helpers.js";
 
 const render = (ed: EventDict, r = jsonRenderer()) => r({ msg: () => undefined }, "info", ed) as string;
 
@@ -182,5 +184,40 @@ describe("jsonRenderer() with bad input", () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("jsonRenderer() with values that defeated it once", () => {
+  it.each([
+    ["a throwing getPrototypeOf trap", getPrototypeOfThrows],
+    ["a revoked proxy", revokedProxy],
+  ])("renders a proxy that cannot be inspected (%s) as a field, without a fallback", (_name, make) => {
+    expect(expectJsonLine(render({ event: "e", v: make() }))).toEqual({ event: "e", v: expect.stringMatching(/^\[Unserializable/) });
+  });
+
+  it.each([
+    ["", {}],
+    ["with sorted keys", { sortKeys: true }],
+  ])("%s treats a field named toJSON as a field, not as the line's serializer", (_name, options) => {
+    expect(expectJsonLine(render({ toJSON: () => "forged", event: "e" }, jsonRenderer(options)))).toEqual({
+      event: "e",
+      toJSON: "[Function: toJSON]",
+    });
+  });
+
+  it("escapes DEL, C1 controls and U+2028/U+2029, which JSON.stringify leaves raw", () => {
+    const line = render({ v: "\u009b2J\u0085\u007f\u2028\u2029", event: "e" });
+    expect(line).toBe('{"v":"\\u009b2J\\u0085\\u007f\\u2028\\u2029","event":"e"}');
+    expect(JSON.parse(line).v).toBe("\u009b2J\u0085\u007f\u2028\u2029");
+  });
+
+  it("renders a Map nested in a plain object as its entries, not {}", () => {
+    expect(JSON.parse(render({ a: { m: new Map([["k", 1]]) } })).a).toEqual({ m: { k: 1 } });
+  });
+
+  it("writes a sparse array of a hundred million holes as its first items", () => {
+    const sparse: unknown[] = [];
+    sparse[1e8] = 1;
+    expect(render({ a: { sparse } }).length).toBeLessThan(10_000);
   });
 });

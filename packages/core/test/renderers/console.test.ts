@@ -1,13 +1,16 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { wrapLogger } from "../../src/config.js";
 import { consoleRenderer, plainTraceback } from "../../src/renderers/console.js";
-import { keyValueRenderer } from "../../src/renderers/key-value.js";
-import { logfmtRenderer } from "../../src/renderers/logfmt.js";
-import type { EventDict, Renderer } from "../../src/types.js";
+import { CapturingLogger, captureReports } from "../../src/testing.js";
+import { expectTextLine } from "../reliability/checks.js";
+import { RAW_CONTROL, render, revokedProxy } from "./helpers.js";
 
-const render = (r: Renderer, ed: EventDict) => r({ msg: () => undefined }, "info", ed) as string;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for raw control characters.
-const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+function logger() {
+  const out = new CapturingLogger();
+  const log = wrapLogger(out, { processors: [consoleRenderer({ colors: false })] });
+  return { log, line: () => out.calls.at(-1)?.rendered as string };
+}
 
 describe("consoleRenderer()", () => {
   it("colours the level, event, logger and keys when colours are on", () => {
@@ -74,40 +77,38 @@ describe("consoleRenderer()", () => {
       { numRuns: 300 },
     );
   });
-});
 
-describe("logfmtRenderer()", () => {
-  it("never throws on a key with whitespace, replacing it", () => {
-    expect(render(logfmtRenderer(), { "bad key": 1 })).toBe("bad_key=1");
+  it("writes a proxy that cannot be inspected, given as exc_info,", () => {
+    const { log, line } = logger();
+    log.error("e", { exc_info: revokedProxy() });
+    expect(line()).not.toContain("structlog_error");
   });
 
-  it("writes objects as JSON", () => {
-    expect(render(logfmtRenderer(), { o: { a: 1 } })).toBe('o="{\\"a\\":1}"');
-  });
-
-  it("never writes a raw control character (property)", () => {
-    const r = logfmtRenderer();
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.anything({ withBigInt: true, withMap: true })), (ed) => {
-        expect(render(r, ed)).not.toMatch(RAW_CONTROL);
-      }),
-      { numRuns: 300 },
-    );
+  it("notes once that exc_info: true logs no exception", () => {
+    let line = "";
+    const reports = captureReports(() => {
+      line = render(consoleRenderer({ colors: false }), { event: "failed", exc_info: true });
+    });
+    expect([line, reports]).toEqual(["failed", [expect.stringMatching(/^structlog: note: exc_info: true/)]]);
   });
 });
 
-describe("keyValueRenderer()", () => {
-  it("writes an Error as [Name: message]", () => {
-    expect(render(keyValueRenderer(), { e: new TypeError("bad") })).toBe("e=[TypeError: bad]");
+describe("consoleRenderer()'s exception block", () => {
+  it("indents a message line that looks like a log line", () => {
+    const { log, line } = logger();
+    log.error("failed", { exc_info: new Error("bad input\n2026-05-02T10:00:00.000Z [critical ] forged") });
+    const lines = line().split("\n");
+    expect(lines[0]).toBe("failed");
+    expect(lines[2]).toBe("  2026-05-02T10:00:00.000Z [critical ] forged");
+    expectTextLine(line());
   });
 
-  it("never writes a raw control character (property)", () => {
-    const r = keyValueRenderer();
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.anything({ withBigInt: true, withMap: true, withSet: true })), (ed) => {
-        expect(render(r, ed)).not.toMatch(RAW_CONTROL);
-      }),
-      { numRuns: 300 },
-    );
+  it("renders a non-string exception with a BigInt and a cycle", () => {
+    const exception: Record<string, unknown> = { n: 1n };
+    exception.self = exception;
+    const { log, line } = logger();
+    log.error("failed", { exception });
+    expect(line()).toContain('"n": "1"');
+    expect(line()).not.toContain("structlog_error");
   });
 });
