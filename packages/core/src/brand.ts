@@ -5,6 +5,8 @@
  * built-in ones are branded; brand your own with these to get the same
  * checks (an unbranded function is taken for whatever its place says).
  */
+import type { Processor, Renderer } from "./types.js";
+
 export const RENDERER_BRAND: unique symbol = Symbol.for("structlog.renderer");
 export const PROCESSOR_BRAND: unique symbol = Symbol.for("structlog.processor");
 
@@ -22,7 +24,7 @@ function brand<F extends object>(fn: F, symbol: symbol, name: string | undefined
  * @example
  * const eventOnly = markRenderer((_l, _m, ed) => String(ed.event), "eventOnly");
  */
-export function markRenderer<F extends object>(fn: F, name?: string): F {
+export function markRenderer<F extends Renderer<unknown>>(fn: F, name?: string): F {
   return brand(fn, RENDERER_BRAND, name);
 }
 
@@ -31,9 +33,9 @@ export function markRenderer<F extends object>(fn: F, name?: string): F {
  * and returns it.
  *
  * @example
- * const addHost = markProcessor((_l, _m, ed) => ({ ...ed, host: "web-1" }), "addHost");
+ * const addHost = markProcessor((_l, _m, ed) => Object.assign(ed, { host: "web-1" }), "addHost");
  */
-export function markProcessor<F extends object>(fn: F, name?: string): F {
+export function markProcessor<F extends Processor>(fn: F, name?: string): F {
   return brand(fn, PROCESSOR_BRAND, name);
 }
 
