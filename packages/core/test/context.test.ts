@@ -1,66 +1,58 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  bindContextVars,
-  boundContextVars,
-  clearContextVars,
-  getContextVars,
-  getMergedContextVars,
-  mergeContextVars,
-  resetContextVars,
-  unbindContextVars,
-} from "../src/context.js";
+// Through the public namespace, as users call them: structlog.contextvars.*
+import { contextvars } from "../src/index.js";
 import { capturing } from "./helpers.js";
 
-afterEach(() => clearContextVars());
+afterEach(() => contextvars.clearContextVars());
 
-describe("mergeContextVars", () => {
+describe("contextvars.mergeContextVars", () => {
   it("adds context variables to the event", () => {
-    const { log, dicts } = capturing([mergeContextVars]);
-    bindContextVars({ request_id: "r1" });
+    const { log, dicts } = capturing([contextvars.mergeContextVars]);
+    contextvars.bindContextVars({ request_id: "r1" });
     log.info("x");
     expect(dicts()[0]).toEqual({ event: "x", request_id: "r1" });
   });
 
   it("lets a bound key win over a context key", () => {
-    const { log, dicts } = capturing([mergeContextVars]);
-    bindContextVars({ user_id: 1 });
+    const { log, dicts } = capturing([contextvars.mergeContextVars]);
+    contextvars.bindContextVars({ user_id: 1 });
     log.bind({ user_id: 2 }).info("x");
     expect(dicts()[0]?.user_id).toBe(2);
   });
 
   it("lets a call key win over a context key", () => {
-    const { log, dicts } = capturing([mergeContextVars]);
-    bindContextVars({ user_id: 1 });
+    const { log, dicts } = capturing([contextvars.mergeContextVars]);
+    contextvars.bindContextVars({ user_id: 1 });
     log.info("x", { user_id: 3 });
     expect(dicts()[0]?.user_id).toBe(3);
   });
 
   it("merges context keys named like Object.prototype members", () => {
-    const { log, dicts } = capturing([mergeContextVars]);
-    bindContextVars({ constructor: "c", toString: "t" });
+    const { log, dicts } = capturing([contextvars.mergeContextVars]);
+    contextvars.bindContextVars({ constructor: "c", toString: "t" });
     log.info("x");
     expect(dicts()[0]).toMatchObject({ constructor: "c", toString: "t" });
   });
 });
 
-describe("bindContextVars()", () => {
+describe("contextvars.bindContextVars()", () => {
   it("binds process-wide outside any scope", async () => {
-    bindContextVars({ deploy: "blue" });
+    contextvars.bindContextVars({ deploy: "blue" });
     await sleep(1);
-    expect(getContextVars()).toEqual({ deploy: "blue" });
+    expect(contextvars.getContextVars()).toEqual({ deploy: "blue" });
   });
 
   it("is seen by timers created earlier in the same scope", async () => {
-    const { log, dicts } = capturing([mergeContextVars]);
-    await boundContextVars({ request_id: "r1" }, async () => {
+    const { log, dicts } = capturing([contextvars.mergeContextVars]);
+    await contextvars.boundContextVars({ request_id: "r1" }, async () => {
       const done = new Promise<void>((resolve) =>
         setTimeout(() => {
           log.info("later");
           resolve();
         }, 5),
       );
-      bindContextVars({ user_id: 7 });
+      contextvars.bindContextVars({ user_id: 7 });
       await done;
     });
     expect(dicts()[0]).toEqual({ event: "later", request_id: "r1", user_id: 7 });
@@ -68,12 +60,12 @@ describe("bindContextVars()", () => {
 
   it("is seen by event listeners registered earlier in the same scope", async () => {
     const { EventEmitter } = await import("node:events");
-    const { log, dicts } = capturing([mergeContextVars]);
+    const { log, dicts } = capturing([contextvars.mergeContextVars]);
     const emitter = new EventEmitter();
-    await boundContextVars({ request_id: "r1" }, async () => {
+    await contextvars.boundContextVars({ request_id: "r1" }, async () => {
       emitter.on("finish", () => log.info("finished"));
       await sleep(1);
-      bindContextVars({ user_id: 9 });
+      contextvars.bindContextVars({ user_id: 9 });
       setImmediate(() => emitter.emit("finish"));
       await sleep(5);
     });
@@ -81,38 +73,38 @@ describe("bindContextVars()", () => {
   });
 });
 
-describe("boundContextVars()", () => {
+describe("contextvars.boundContextVars()", () => {
   it("restores the enclosing values after a sync fn", () => {
-    bindContextVars({ a: 1 });
-    boundContextVars({ a: 2, b: 3 }, () => {
-      expect(getContextVars()).toEqual({ a: 2, b: 3 });
+    contextvars.bindContextVars({ a: 1 });
+    contextvars.boundContextVars({ a: 2, b: 3 }, () => {
+      expect(contextvars.getContextVars()).toEqual({ a: 2, b: 3 });
     });
-    expect(getContextVars()).toEqual({ a: 1 });
+    expect(contextvars.getContextVars()).toEqual({ a: 1 });
   });
 
   it("restores the enclosing values after an async fn", async () => {
-    bindContextVars({ a: 1 });
-    await boundContextVars({ a: 2 }, async () => {
+    contextvars.bindContextVars({ a: 1 });
+    await contextvars.boundContextVars({ a: 2 }, async () => {
       await sleep(1);
-      bindContextVars({ c: 4 });
+      contextvars.bindContextVars({ c: 4 });
     });
-    expect(getContextVars()).toEqual({ a: 1 });
+    expect(contextvars.getContextVars()).toEqual({ a: 1 });
   });
 
   it("returns what fn returns", async () => {
-    expect(boundContextVars({}, () => 42)).toBe(42);
-    await expect(boundContextVars({}, async () => 43)).resolves.toBe(43);
+    expect(contextvars.boundContextVars({}, () => 42)).toBe(42);
+    await expect(contextvars.boundContextVars({}, async () => 43)).resolves.toBe(43);
   });
 
   it("keeps concurrent scopes apart", async () => {
     const seen: Array<[string, unknown]> = [];
     await Promise.all(
       ["j1", "j2", "j3"].map((job_id, i) =>
-        boundContextVars({ job_id }, async () => {
+        contextvars.boundContextVars({ job_id }, async () => {
           await sleep(5 - i);
-          bindContextVars({ step: job_id });
+          contextvars.bindContextVars({ step: job_id });
           await sleep(i);
-          seen.push([job_id, getContextVars().step]);
+          seen.push([job_id, contextvars.getContextVars().step]);
         }),
       ),
     );
@@ -120,43 +112,43 @@ describe("boundContextVars()", () => {
   });
 
   it("does not leak bindings made inside a nested scope", async () => {
-    await boundContextVars({ outer: true }, async () => {
-      await boundContextVars({}, async () => bindContextVars({ inner: true }));
-      expect(getContextVars()).toEqual({ outer: true });
+    await contextvars.boundContextVars({ outer: true }, async () => {
+      await contextvars.boundContextVars({}, async () => contextvars.bindContextVars({ inner: true }));
+      expect(contextvars.getContextVars()).toEqual({ outer: true });
     });
   });
 });
 
-describe("resetContextVars()", () => {
+describe("contextvars.resetContextVars()", () => {
   it("restores the values the keys had before the bind", () => {
-    bindContextVars({ a: 1 });
-    const token = bindContextVars({ a: 2, b: 3 });
-    resetContextVars(token);
-    expect(getContextVars()).toEqual({ a: 1 });
+    contextvars.bindContextVars({ a: 1 });
+    const token = contextvars.bindContextVars({ a: 2, b: 3 });
+    contextvars.resetContextVars(token);
+    expect(contextvars.getContextVars()).toEqual({ a: 1 });
   });
 });
 
-describe("unbindContextVars()", () => {
+describe("contextvars.unbindContextVars()", () => {
   it("removes the keys and ignores missing ones", () => {
-    bindContextVars({ a: 1, b: 2 });
-    unbindContextVars("a", "missing");
-    expect(getContextVars()).toEqual({ b: 2 });
+    contextvars.bindContextVars({ a: 1, b: 2 });
+    contextvars.unbindContextVars("a", "missing");
+    expect(contextvars.getContextVars()).toEqual({ b: 2 });
   });
 });
 
-describe("getContextVars()", () => {
+describe("contextvars.getContextVars()", () => {
   it("returns a copy that later binds do not change", () => {
-    bindContextVars({ a: 1 });
-    const snapshot = getContextVars();
-    bindContextVars({ a: 2 });
+    contextvars.bindContextVars({ a: 1 });
+    const snapshot = contextvars.getContextVars();
+    contextvars.bindContextVars({ a: 2 });
     expect(snapshot).toEqual({ a: 1 });
   });
 });
 
-describe("getMergedContextVars()", () => {
+describe("contextvars.getMergedContextVars()", () => {
   it("merges the scope with the logger's context, the logger winning", () => {
     const { log } = capturing();
-    bindContextVars({ a: 1, b: 1 });
-    expect(getMergedContextVars(log.bind({ b: 2 }))).toEqual({ a: 1, b: 2 });
+    contextvars.bindContextVars({ a: 1, b: 1 });
+    expect(contextvars.getMergedContextVars(log.bind({ b: 2 }))).toEqual({ a: 1, b: 2 });
   });
 });
