@@ -73,6 +73,27 @@ function snippetsOf(readme: string): { snippets: Snippet[]; unlabelled: number[]
 const all = readmes().map((readme) => ({ readme: relative(repo, readme), ...snippetsOf(readme) }));
 const snippets = all.flatMap((r) => r.snippets);
 
+/**
+ * Each workspace package's entry points, from its `exports`, mapped to its
+ * sources (`./dist/http/index.js` → `src/http/index.ts`), so snippets are
+ * checked against the code as it is, built or not.
+ */
+function workspaceSources(): Record<string, string[]> {
+  const paths: Record<string, string[]> = {};
+  for (const dir of readdirSync(join(repo, "packages"))) {
+    const file = join(repo, "packages", dir, "package.json");
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, "utf8")) as { name: string; exports?: Record<string, string | { default?: string }> };
+    for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+      const js = typeof target === "string" ? target : target.default;
+      if (js === undefined || !js.startsWith("./dist/") || !js.endsWith(".js")) continue;
+      const source = join(repo, "packages", dir, "src", js.slice("./dist/".length, -".js".length) + ".ts");
+      paths[subpath === "." ? pkg.name : `${pkg.name}${subpath.slice(1)}`] = [source];
+    }
+  }
+  return paths;
+}
+
 /** The repository's strict compiler options, with @structlog/* resolved to the packages' sources. */
 function compilerOptions(): ts.CompilerOptions {
   const base = ts.getParsedCommandLineOfConfigFile(
@@ -85,18 +106,11 @@ function compilerOptions(): ts.CompilerOptions {
       },
     },
   );
-  const src = (pkg: string, file = "index.ts") => [join(repo, "packages", pkg, "src", file)];
   return {
     ...base?.options,
     noEmit: true,
     skipLibCheck: true,
-    paths: {
-      "@structlog/core": src("core"),
-      "@structlog/core/testing": src("core", "testing.ts"),
-      "@structlog/core/http": src("core", "http/index.ts"),
-      "@structlog/fastify": src("fastify"),
-      "@structlog/express": src("express"),
-    },
+    paths: workspaceSources(),
   };
 }
 

@@ -4,8 +4,9 @@
  * test/presets/ecs.test.ts) and the request line's fields as ECS `http.*`,
  * `url.*`, `client.*` and `event.duration`.
  */
-import { defineField } from "../fields.js";
+
 import { formatException } from "../exception-format.js";
+import { defineField } from "../fields.js";
 import { timeStamper } from "../processors/timestamps.js";
 import { isError, serializeError, str } from "../serialize.js";
 import type { EventDict, ProcessorChain } from "../types.js";

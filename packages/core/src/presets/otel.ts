@@ -3,9 +3,10 @@
  * names, for a collector's filelog receiver (docs/presets.md has the
  * receiver's configuration).
  */
+
+import { formatException } from "../exception-format.js";
 import { defineField } from "../fields.js";
 import type { LevelName } from "../levels.js";
-import { formatException } from "../exception-format.js";
 import { isError, serializeError, str } from "../serialize.js";
 import type { EventDict, ProcessorChain } from "../types.js";
 import {

@@ -4,10 +4,10 @@
  * the request line).
  */
 import { hostname } from "node:os";
+import { markProcessor } from "../brand.js";
 import { mergeContextVars } from "../context.js";
 import { defineField } from "../fields.js";
 import { type LevelName, METHOD_TO_LEVEL_NAME } from "../levels.js";
-import { markProcessor } from "../brand.js";
 import { jsonRenderer } from "../renderers/json.js";
 import { isError } from "../serialize.js";
 import type { EventDict, Processor, ProcessorChain, WrappedLogger } from "../types.js";

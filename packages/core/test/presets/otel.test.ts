@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { boundContextVars } from "../../src/context.js";
 import { otel } from "../../src/presets/index.js";
 import { formatExcInfo } from "../../src/processors/exceptions.js";
+import { captureReports } from "../../src/testing.js";
 import type { Processor } from "../../src/types.js";
 import { presetLogger } from "./helpers.js";
 
@@ -42,7 +43,7 @@ describe("presets.otel()", () => {
     ["fatal", 21, "critical"],
   ] as const)("writes %s as SeverityNumber %i, SeverityText %s", (method, number, text) => {
     const { log, lines } = presetLogger(otel());
-    log[method]("e");
+    captureReports(() => log[method]("e")); // exception() without an error notes so on stderr
     expect(lines()[0]).toMatchObject({ SeverityNumber: number, SeverityText: text });
   });
 
