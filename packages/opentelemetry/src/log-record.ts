@@ -35,13 +35,18 @@ export const MAX_ATTRIBUTES = 1000;
 // ISO 8601 as timeStamper({ fmt: "iso" }) writes it, in UTC or with an offset.
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/;
 
+// Unix seconds below this (the year 5138) are timeStamper's `"unix"`; a larger
+// number is most likely epoch milliseconds (`Date.now()`), which read as
+// seconds would date the record 1000 times too late.
+const MAX_UNIX_SECONDS = 1e11;
+
 /**
  * The event's `timestamp` in epoch milliseconds, when it is one that
  * timeStamper wrote (`"unix"` seconds or `"iso"`), so a line and its record
- * carry the same time; otherwise `undefined`.
+ * carry the same time; otherwise `undefined` (the field stays an attribute).
  */
 function timestampOf(value: unknown): number | undefined {
-  if (typeof value === "number") return Number.isFinite(value) && value > 0 ? value * 1000 : undefined;
+  if (typeof value === "number") return value > 0 && value < MAX_UNIX_SECONDS ? value * 1000 : undefined;
   if (typeof value === "string" && ISO.test(value)) {
     const ms = Date.parse(value);
     return Number.isNaN(ms) ? undefined : ms;

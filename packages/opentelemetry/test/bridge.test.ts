@@ -80,6 +80,16 @@ describe("otelRenderer() with otelLoggerFactory()", () => {
     expect(only().hrTime).toEqual([1_777_716_000, 500_000_000]);
   });
 
+  it("keeps a timestamp field in epoch milliseconds (Date.now()) as an attribute, not as seconds 1000 times too late", () => {
+    bridge();
+    const before = Date.now();
+    getLogger().info("js_time", { timestamp: before });
+    const [s, ns] = only().hrTime;
+    expect(s * 1000 + ns / 1e6).toBeLessThanOrEqual(Date.now() + 1);
+    expect(s * 1000 + ns / 1e6).toBeGreaterThanOrEqual(before);
+    expect(only().attributes).toMatchObject({ timestamp: before });
+  });
+
   it("keeps nested objects and arrays as AnyValue maps and arrays", () => {
     bridge();
     getLogger().info("nested", {
