@@ -4,13 +4,23 @@
  * passed in. A provider that throws, or returns a broken Logger, is reported
  * once on stderr; the log call goes on.
  */
-import { type LoggerProvider, logs, type Logger as OtelLogger } from "@opentelemetry/api-logs";
+import * as api from "@opentelemetry/api";
+import { logs as apiLogs, type LoggerProvider, type Logger as OtelLogger } from "@opentelemetry/api-logs";
 import { report } from "@structlog/core";
 import type { OtelLogRecord } from "./log-record.js";
 
+/**
+ * The Logs API that holds the global LoggerProvider. From 1.10 on,
+ * `@opentelemetry/api` has its own (the SDK 3 line registers its provider
+ * there); before, only `@opentelemetry/api-logs` has one (the SDK 2 line).
+ * The two keep separate globals, so reading the wrong one finds no provider
+ * and every record would go to a no-op.
+ */
+const globalLogs: { getLoggerProvider(): LoggerProvider } = (api as unknown as { logs?: typeof apiLogs }).logs ?? apiLogs;
+
 /** Where records go. */
 export interface EmitterOptions {
-  /** The provider to emit to. Default: the global one (`logs.getLoggerProvider()`), set by the SDK. */
+  /** The provider to emit to. Default: the global one, set by the SDK (`logs.setGlobalLoggerProvider()` of `@opentelemetry/api` 1.10+, else of `@opentelemetry/api-logs`). */
   readonly loggerProvider?: LoggerProvider;
   /** The instrumentation scope of a logger without a name. Default `"@structlog/opentelemetry"`. */
   readonly defaultScopeName?: string;
@@ -39,7 +49,7 @@ export function createEmitter(options: EmitterOptions, where: string): Emit {
   // The SDK keeps its Loggers per name too; this saves building its key on every line.
   const cache = new Map<string, { provider: LoggerProvider; logger: OtelLogger }>();
   const loggerFor = (scope: string): OtelLogger => {
-    const provider = fixed ?? logs.getLoggerProvider();
+    const provider = fixed ?? globalLogs.getLoggerProvider();
     const cached = cache.get(scope);
     if (cached !== undefined && cached.provider === provider) return cached.logger;
     const logger = provider.getLogger(scope);
