@@ -42,6 +42,15 @@ export function checkEmitterOptions(options: EmitterOptions, where: string): voi
   }
 }
 
+/**
+ * How deep emits may nest. A record logged while another is being emitted
+ * (a LogRecordProcessor or exporter of the app's that logs through
+ * structlog, or OTel's diag routed to it) is emitted too; past this depth it
+ * is a loop, which would otherwise recurse until the stack overflows.
+ */
+const MAX_NESTED_EMITS = 3;
+let nested = 0;
+
 /** Makes the emit function: OTel Loggers are looked up once per scope name and provider. */
 export function createEmitter(options: EmitterOptions, where: string): Emit {
   const fixed = options.loggerProvider;
@@ -60,10 +69,22 @@ export function createEmitter(options: EmitterOptions, where: string): Emit {
     return logger;
   };
   return (name, record) => {
+    if (nested > MAX_NESTED_EMITS) {
+      report(
+        "the OpenTelemetry bridge",
+        new Error(
+          `a record logged while emitting one, ${nested} deep, is a loop (a processor or exporter that logs through structlog): dropped`,
+        ),
+      );
+      return;
+    }
+    nested++;
     try {
       loggerFor(name === undefined || name === "" ? defaultScope : name).emit(record);
     } catch (e) {
       report(where, e);
+    } finally {
+      nested--;
     }
   };
 }

@@ -6,7 +6,8 @@
  */
 import { inspect } from "node:util";
 import { type DiagLogger, DiagLogLevel, diag } from "@opentelemetry/api";
-import type { LoggerProvider } from "@opentelemetry/api-logs";
+import type { LoggerProvider as ApiLoggerProvider } from "@opentelemetry/api-logs";
+import { LoggerProvider, SimpleLogRecordProcessor } from "@opentelemetry/sdk-logs";
 import { type Logger, processors, wrapLogger } from "@structlog/core";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -115,7 +116,7 @@ describe("hostile values through the bridge", () => {
 });
 
 describe("a broken LoggerProvider", () => {
-  const cases: Array<[string, () => LoggerProvider]> = [
+  const cases: Array<[string, () => ApiLoggerProvider]> = [
     [
       "getLogger throws",
       () => ({
@@ -162,5 +163,41 @@ describe("a broken LoggerProvider", () => {
       expect(() => broken.error("second", { exc_info: new Error("x") })).not.toThrow();
       expect(tee({ name: "t", msg: () => undefined }, "info", { event: "teed" })).toEqual({ event: "teed" });
     });
+  });
+});
+
+describe("a record logged while one is being emitted", () => {
+  /** A LogRecordProcessor that logs through structlog on every record, as an app's own processor or exporter might. */
+  function reentrant(logged: (body: unknown) => boolean) {
+    const sdkInner = logsSdk();
+    let looped: Logger | undefined;
+    const provider = new LoggerProvider({
+      processors: [
+        {
+          onEmit: (record) => {
+            if (logged(record.body)) looped?.info("logged_by_the_processor", { about: record.body });
+          },
+          forceFlush: async () => {},
+          shutdown: async () => {},
+        },
+        new SimpleLogRecordProcessor({ exporter: sdkInner.exporter }),
+      ],
+    });
+    looped = wrapLogger(otelLoggerFactory({ loggerProvider: provider })("loop"), { processors: [otelRenderer()] });
+    return { log: looped, records: sdkInner.records };
+  }
+
+  it("is emitted too", async () => {
+    const { log: once, records } = reentrant((body) => body === "outer");
+    await captureReports(() => once.info("outer"));
+    expect(records().map((r) => r.body)).toEqual(expect.arrayContaining(["outer", "logged_by_the_processor"]));
+    expect(records()).toHaveLength(2);
+  });
+
+  it("is dropped once the nesting is a loop: the call returns, with a bounded number of records, and says so once", async () => {
+    const { log: loop, records } = reentrant(() => true);
+    const { reports } = await captureReports(() => expect(() => loop.info("outer")).not.toThrow());
+    expect(records().length).toBeLessThanOrEqual(10);
+    expect(reports).toEqual([expect.stringMatching(/structlog: .*logged while .* loop/)]);
   });
 });
