@@ -7,7 +7,7 @@
  * generation, so a later `configure()` always takes effect.
  */
 import { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
-import { isProcessor, isRenderer } from "./brand.js";
+import { factoryCall, isProcessor, isRenderer } from "./brand.js";
 import { mergeContextVars } from "./context.js";
 import { type ConfigSource, LazyLogger } from "./lazy-logger.js";
 import { checkOptions, type OptionSpec } from "./options.js";
@@ -107,6 +107,8 @@ function validateChain(where: string, processors: unknown): void {
           : "";
       throw new TypeError(`${where}: item ${i} is ${p === null ? "null" : typeof p}, not a function${hint}.`);
     }
+    const call = factoryCall(p);
+    if (call !== undefined) throw new TypeError(`${where}: item ${i} is a factory, not a processor: call it, e.g. ${call}.`);
   });
   const lastIndex = processors.length - 1;
   const last = processors[lastIndex] as (...args: unknown[]) => unknown;
@@ -136,7 +138,8 @@ function validate(options: ConfigureOptions<unknown>): void {
 }
 
 /**
- * Sets the global configuration. Options left out keep their current value.
+ * Sets the global configuration. Options left out keep their current value
+ * (`configure()` with none, as in structlog, only marks it configured).
  * Throws at once, with what to change, when an option is wrong.
  *
  * @example
@@ -145,7 +148,7 @@ function validate(options: ConfigureOptions<unknown>): void {
  *   wrapperClass: makeFilteringBoundLogger("info"),
  * });
  */
-export function configure<R = string>(options: ConfigureArgument<R>): void {
+export function configure<R = string>(options: ConfigureArgument<R> = {} as ConfigureArgument<R>): void {
   validate(options);
   config = { ...current(), ...stripUndefined(options as ConfigureOptions<unknown>) };
   configured = true;

@@ -16,7 +16,7 @@ export {
   type FastifyLogSerializers,
 } from "./adapters/fastify-logger.js";
 export { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
-export { markProcessor, markRenderer } from "./brand.js";
+export { markFactory, markProcessor, markRenderer } from "./brand.js";
 export {
   type Configuration,
   type ConfigureOptions,

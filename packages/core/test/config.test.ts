@@ -3,6 +3,7 @@ import {
   configure,
   configureOnce,
   contextvars,
+  dev,
   getConfig,
   getLogger,
   isConfigured,
@@ -46,6 +47,29 @@ describe("configure()", () => {
     configure({ loggerFactory: factory });
     configure({ processors: jsonChain() });
     expect(getConfig().loggerFactory).toBe(factory);
+  });
+
+  it("called with no options, as structlog's configure(), changes nothing and marks structlog configured", () => {
+    const before = getConfig();
+    configure();
+    expect(isConfigured()).toBe(true);
+    expect(getConfig().processors).toEqual(before.processors);
+  });
+
+  it.each([
+    ["timeStamper", () => processors.timeStamper, 'timeStamper({ fmt: "iso" })'],
+    ["jsonRenderer", () => processors.jsonRenderer, "jsonRenderer()"],
+    ["consoleRenderer", () => dev.consoleRenderer, "dev.consoleRenderer()"],
+    ["callsiteParameterAdder", () => processors.callsiteParameterAdder, "callsiteParameterAdder()"],
+  ])("rejects the factory %s passed without calling it, showing the call", (_name, factory, call) => {
+    const chain = [processors.addLogLevel, factory(), processors.jsonRenderer()];
+    expect(() => configure({ processors: chain as never })).toThrow(`item 1 is a factory, not a processor: call it, e.g. ${call}.`);
+  });
+
+  it("rejects a factory passed uncalled as the renderer, too", () => {
+    expect(() => configure({ processors: [processors.addLogLevel, processors.logfmtRenderer] as never })).toThrow(
+      "item 1 is a factory, not a processor: call it, e.g. logfmtRenderer().",
+    );
   });
 
   it("rejects a non-function processor, saying which item", () => {

@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
-import { markProcessor } from "../brand.js";
+import { markFactory, markProcessor } from "../brand.js";
 import { checkOptions } from "../options.js";
 import { isOwnFrame, parseStack, stackLines } from "../stack.js";
 import type { EventDict, Processor } from "../types.js";
@@ -78,3 +78,4 @@ export function callsiteParameterAdder(options: CallsiteParameterAdderOptions = 
     return eventDict;
   }, "callsiteParameterAdder");
 }
+markFactory(callsiteParameterAdder, "callsiteParameterAdder()");

@@ -1,4 +1,4 @@
-import { markProcessor } from "../brand.js";
+import { markFactory, markProcessor } from "../brand.js";
 import type { EventDict, Processor } from "../types.js";
 
 /**
@@ -21,3 +21,4 @@ export function eventRenamer(to: string, replaceBy?: string): Processor {
     return eventDict;
   }, "eventRenamer");
 }
+markFactory(eventRenamer, 'eventRenamer("msg")');

@@ -1,4 +1,4 @@
-import { markProcessor } from "../brand.js";
+import { markFactory, markProcessor } from "../brand.js";
 import { checkOptions } from "../options.js";
 import { isOwnFrame, stackLines } from "../stack.js";
 import type { EventDict, Processor } from "../types.js";
@@ -31,3 +31,4 @@ export function stackInfoRenderer(options: StackInfoRendererOptions = {}): Proce
     return eventDict;
   }, "stackInfoRenderer");
 }
+markFactory(stackInfoRenderer, "stackInfoRenderer()");

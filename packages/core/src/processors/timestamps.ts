@@ -1,4 +1,4 @@
-import { markProcessor } from "../brand.js";
+import { markFactory, markProcessor } from "../brand.js";
 import { checkOptions, suggestOption } from "../options.js";
 import type { EventDict, Processor } from "../types.js";
 
@@ -178,3 +178,4 @@ export function timeStamper(options: TimeStamperOptions = {}): Processor {
     return eventDict;
   }, "timeStamper");
 }
+markFactory(timeStamper, 'timeStamper({ fmt: "iso" })');

@@ -1,4 +1,4 @@
-import { markRenderer } from "../brand.js";
+import { markFactory, markRenderer } from "../brand.js";
 import { formatException, noteNoException } from "../exception-format.js";
 import { mergeFields } from "../fields.js";
 import { checkOptions, type OptionSpec } from "../options.js";
@@ -228,3 +228,4 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
     return block === "" ? line : line + indentBlock(block);
   }, "consoleRenderer");
 }
+markFactory(consoleRenderer, "dev.consoleRenderer()");

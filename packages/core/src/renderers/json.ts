@@ -1,4 +1,4 @@
-import { markRenderer } from "../brand.js";
+import { markFactory, markRenderer } from "../brand.js";
 import { checkOptions } from "../options.js";
 import { report } from "../report.js";
 import { escapeJsonControls, resolveMaxStringLength, safeStringify, toJsonSafeRecord } from "../serialize.js";
@@ -78,3 +78,4 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
     return builtIn(ed);
   }, "jsonRenderer");
 }
+markFactory(jsonRenderer, "jsonRenderer()");

@@ -1,4 +1,4 @@
-import { markRenderer } from "../brand.js";
+import { markFactory, markRenderer } from "../brand.js";
 import { checkOptions } from "../options.js";
 import { escapeControl, repr, resolveMaxStringLength, truncateString } from "../serialize.js";
 import type { Renderer } from "../types.js";
@@ -34,3 +34,4 @@ export function keyValueRenderer(options: KeyValueRendererOptions = {}): Rendere
     return out;
   }, "keyValueRenderer");
 }
+markFactory(keyValueRenderer, "keyValueRenderer()");

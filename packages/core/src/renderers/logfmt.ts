@@ -1,4 +1,4 @@
-import { markRenderer } from "../brand.js";
+import { markFactory, markRenderer } from "../brand.js";
 import { checkOptions } from "../options.js";
 import { escapeControl, resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
 import type { Renderer } from "../types.js";
@@ -55,3 +55,4 @@ export function logfmtRenderer(options: LogfmtRendererOptions = {}): Renderer {
     return parts.join(" ");
   }, "logfmtRenderer");
 }
+markFactory(logfmtRenderer, "logfmtRenderer()");
