@@ -1,7 +1,7 @@
 /** `otelRenderer()`: the chain end that turns the event into an OpenTelemetry LogRecord. */
 import { type Context, context, ROOT_CONTEXT } from "@opentelemetry/api";
 import type { EventDict, Renderer, WrappedLogger } from "@structlog/core";
-import { markRenderer, report } from "@structlog/core";
+import { markFactory, markRenderer, report } from "@structlog/core";
 import { type ConvertOptions, type OtelLogRecord, toLogRecord } from "./log-record.js";
 import { checkOptions, resolveMaxStringLength } from "./options.js";
 import { severityOf } from "./severity.js";
@@ -82,3 +82,4 @@ export function otelRenderer(options: OtelRendererOptions = {}): Renderer<OtelLo
     return convertSafely(eventDict, method, logger.name, resolved, "otelRenderer()");
   });
 }
+markFactory(otelRenderer, "otelRenderer()");

@@ -1,5 +1,5 @@
 /** `otelTee()`: JSON (or any renderer) to stdout and the same events to OpenTelemetry. */
-import { type EventDict, markProcessor, type Processor, type WrappedLogger } from "@structlog/core";
+import { type EventDict, markFactory, markProcessor, type Processor, type WrappedLogger } from "@structlog/core";
 import { checkEmitterOptions, createEmitter, EMITTER_OPTION_KEYS, type EmitterOptions } from "./emitter.js";
 import { checkOptions } from "./options.js";
 import { convertSafely, type OtelRendererOptions, RENDERER_OPTION_KEYS, resolveRendererOptions } from "./renderer.js";
@@ -29,3 +29,4 @@ export function otelTee(options: OtelTeeOptions = {}): Processor {
     return eventDict;
   });
 }
+markFactory(otelTee, "otelTee()");

@@ -4,7 +4,7 @@
  * SDK registers one) knows the active span; nothing is patched, so it works
  * the same under ESM and CommonJS.
  */
-import { type EventDict, markProcessor, type Processor } from "@structlog/core";
+import { type EventDict, markFactory, markProcessor, type Processor } from "@structlog/core";
 import { checkKey, checkOptions } from "./options.js";
 import { activeSpanContext } from "./span-context.js";
 
@@ -54,3 +54,4 @@ export function addTraceContext(options: TraceContextOptions = {}): Processor {
     return eventDict;
   });
 }
+markFactory(addTraceContext, "addTraceContext()");

@@ -275,6 +275,17 @@ describe("option checks", () => {
     expect(() => otelRenderer({ maxStringLength: 0 })).toThrow(/maxStringLength must be a whole number/);
   });
 
+  it.each([
+    ["addTraceContext", () => addTraceContext, "addTraceContext()"],
+    ["otelTee", () => otelTee, "otelTee()"],
+    ["otelRenderer", () => otelRenderer, "otelRenderer()"],
+  ])("configure() rejects the factory %s passed without calling it, showing the call", (_name, factory, call) => {
+    const chain = [factory(), otelRenderer()];
+    expect(() => configure({ processors: chain as never, loggerFactory: otelLoggerFactory() })).toThrow(
+      `item 0 is a factory, not a processor: call it, e.g. ${call}.`,
+    );
+  });
+
   it("otelLoggerFactory() rejects something that is not a LoggerProvider", () => {
     expect(() => otelLoggerFactory({ loggerProvider: {} as never })).toThrow(/loggerProvider must be an OpenTelemetry LoggerProvider/);
   });
