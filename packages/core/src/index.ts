@@ -33,6 +33,7 @@ export { type CaptureConsoleOptions, captureConsole } from "./console-capture.js
 export * as contextvars from "./contextvars.js";
 export * as dev from "./dev.js";
 export { LEVELS, type LevelInput, type LevelName, LOG_METHODS, levelToNumber } from "./levels.js";
+export { checkOptions, type OptionKind, type OptionSpec } from "./options.js";
 export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from "./output/loggers.js";
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
 export * as presets from "./presets/index.js";
