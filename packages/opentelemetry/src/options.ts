@@ -1,21 +1,14 @@
 /**
  * Checking the options of this package's factories: a misspelt or wrongly
  * typed option is a configuration mistake, so it throws at once, saying what
- * to change, instead of being ignored.
+ * to change, instead of being ignored. The unknown-option check is core's,
+ * so a ported snake_case name gets the camelCase one here too.
  */
+import { checkOptions as checkCoreOptions } from "@structlog/core";
 
-/** Throws when `options` is not an object or has a key outside `known`. */
+/** Throws when `options` is not an object or has a key outside `known` (their values are checked by the caller). */
 export function checkOptions(options: unknown, where: string, known: readonly string[]): void {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new TypeError(`${where} takes an options object, e.g. ${where.replace(/\(\)$/, "({})")}.`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      const near = known.find((k) => k.toLowerCase() === key.toLowerCase());
-      const hint = near === undefined ? `the options are ${known.join(", ")}` : `did you mean ${JSON.stringify(near)}?`;
-      throw new TypeError(`${where}: unknown option ${JSON.stringify(key)}; ${hint}.`);
-    }
-  }
+  checkCoreOptions(where, options, Object.fromEntries(known.map((key) => [key, "checked by the caller"])));
 }
 
 /** Throws unless `value` is undefined or a non-empty string (a key name). */

@@ -286,6 +286,15 @@ describe("option checks", () => {
     );
   });
 
+  it("otelLoggerFactory() and otelTee() reject a snake_case option, naming the camelCase one", () => {
+    expect(() => otelLoggerFactory({ logger_provider: {} } as never)).toThrow(
+      /unknown option "logger_provider" \(did you mean loggerProvider\?\)/,
+    );
+    expect(() => otelTee({ max_string_length: 5 } as never)).toThrow(
+      /unknown option "max_string_length" \(did you mean maxStringLength\?\)/,
+    );
+  });
+
   it("otelLoggerFactory() rejects something that is not a LoggerProvider", () => {
     expect(() => otelLoggerFactory({ loggerProvider: {} as never })).toThrow(/loggerProvider must be an OpenTelemetry LoggerProvider/);
   });

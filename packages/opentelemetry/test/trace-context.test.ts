@@ -152,7 +152,11 @@ function presetLine(chain: ProcessorChain): { line: Record<string, unknown>; ids
 
 describe("addTraceContext() options", () => {
   it("rejects an unknown option, naming the right one", () => {
-    expect(() => addTraceContext({ traceIDKey: "x" } as never)).toThrow(/unknown option "traceIDKey"; did you mean "traceIdKey"/);
+    expect(() => addTraceContext({ traceIDKey: "x" } as never)).toThrow(/unknown option "traceIDKey" \(did you mean traceIdKey\?\)/);
+  });
+
+  it("rejects a snake_case option, naming the camelCase one, as core's factories do", () => {
+    expect(() => addTraceContext({ trace_id_key: "x" } as never)).toThrow(/unknown option "trace_id_key" \(did you mean traceIdKey\?\)/);
   });
 
   it("rejects an empty key name", () => {
