@@ -40,9 +40,9 @@ type Step = (logger: WrappedLogger, method: string, value: unknown) => unknown;
 
 /**
  * The per-call path: runs the chain over the event dict and hands the result
- * to the wrapped logger. A processor that throws is reported once; the line
- * is still written, as safe JSON with a `structlog_error` field, so no call
- * is lost.
+ * to the wrapped logger. A processor that throws, or returns nothing or a
+ * Promise, is reported once; the line is still written, as safe JSON with a
+ * `structlog_error` field, so no call is lost.
  */
 function emit(self: BoundLogger, method: string, eventDict: EventDict): unknown {
   const logger = self._logger;
@@ -54,6 +54,7 @@ function emit(self: BoundLogger, method: string, eventDict: EventDict): unknown 
     for (; i < chain.length; i++) {
       value = (chain[i] as Step)(logger, method, value);
       if (value === DropEvent) return undefined;
+      if (value === undefined || value === null || value instanceof Promise) throw notTheEventDict(value);
     }
   } catch (e) {
     report(processorName(chain[i]), e);
@@ -65,6 +66,21 @@ function emit(self: BoundLogger, method: string, eventDict: EventDict): unknown 
     report("the wrapped logger", e);
     return undefined;
   }
+}
+
+/**
+ * The error for a step that returned nothing, or a Promise: never a valid
+ * result, so the step that did it is blamed rather than the next one. A
+ * Promise's rejection is handled here, since nobody else will await it.
+ */
+function notTheEventDict(value: unknown): TypeError {
+  if (value instanceof Promise) {
+    value.catch(() => undefined);
+    return new TypeError(
+      "it returned a Promise: processors run synchronously, so an async one loses the event; do the async work before logging",
+    );
+  }
+  return new TypeError(`it returned ${value}, not the event dict: return eventDict (or DropEvent)`);
 }
 
 /**

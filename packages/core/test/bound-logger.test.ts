@@ -252,6 +252,35 @@ describe("a failing processor", () => {
   });
 });
 
+describe("a processor that does not return the event dict", () => {
+  const addHost = (_l: unknown, _m: string, ed: EventDict) => {
+    ed.host = "web-1"; // and no return: the most common slip in a hand-written processor
+  };
+
+  it("is named in the report when it returns nothing, and the line keeps the event and what it added", () => {
+    const out = new CapturingLogger();
+    const log = wrapLogger(out, { processors: [addHost as never, addLogLevel, jsonRenderer()] });
+    const reports = captureReports(() => log.info("user_login", { user_id: 42 }));
+    expect(reports).toEqual([
+      "structlog: processor addHost failed: TypeError: it returned undefined, not the event dict: return eventDict (or DropEvent) (reported once)",
+    ]);
+    expect(JSON.parse(out.calls[0]?.rendered as string)).toMatchObject({ user_id: 42, event: "user_login", host: "web-1" });
+  });
+
+  it("is reported when it returns a Promise (processors run synchronously), and the event is still written, not lost", async () => {
+    const out = new CapturingLogger();
+    const lookUp = async (_l: unknown, _m: string, ed: EventDict) => {
+      throw new Error(`no user ${ed.user_id}`);
+    };
+    const log = wrapLogger(out, { processors: [lookUp as never, addLogLevel, jsonRenderer()] });
+    const reports = captureReports(() => log.info("user_login", { user_id: 42 }));
+    expect(reports).toEqual([expect.stringContaining("structlog: processor lookUp failed: TypeError: it returned a Promise")]);
+    expect(JSON.parse(out.calls[0]?.rendered as string)).toMatchObject({ user_id: 42, event: "user_login" });
+    // Its rejection is handled: no unhandled rejection takes the process down.
+    await new Promise((resolve) => setImmediate(resolve));
+  });
+});
+
 describe("DropEvent", () => {
   it("stops the chain and writes nothing", () => {
     const { log, out } = capturing([(_l, _m, ed) => (ed.event === "noise" ? DropEvent : ed)]);
