@@ -7,6 +7,7 @@
 import * as api from "@opentelemetry/api";
 import { logs as apiLogs, type LoggerProvider, type Logger as OtelLogger } from "@opentelemetry/api-logs";
 import { report } from "@structlog/core";
+import { flushAtExit } from "./exit-flush.js";
 import type { OtelLogRecord } from "./log-record.js";
 
 /**
@@ -59,6 +60,7 @@ export function createEmitter(options: EmitterOptions, where: string): Emit {
   const cache = new Map<string, { provider: LoggerProvider; logger: OtelLogger }>();
   const loggerFor = (scope: string): OtelLogger => {
     const provider = fixed ?? globalLogs.getLoggerProvider();
+    flushAtExit(provider);
     const cached = cache.get(scope);
     if (cached !== undefined && cached.provider === provider) return cached.logger;
     const logger = provider.getLogger(scope);

@@ -84,3 +84,10 @@ describe("a broken LoggerProvider in a real process", () => {
     expect(stderr).toBe("structlog: otelLoggerFactory() emit failed: Error: collector config is broken (reported once)\n");
   });
 });
+
+describe("a process that ends without loggerProvider.shutdown()", () => {
+  it("still hands its batched records to the exporter: the bridge flushes the providers it used before exit", async () => {
+    const { stdout } = await run([new URL("./fixtures/exit-without-shutdown.mjs", import.meta.url).pathname]);
+    expect(JSON.parse(stdout)).toEqual(["job_done"]);
+  });
+});
