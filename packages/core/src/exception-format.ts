@@ -106,7 +106,8 @@ function toDicts(error: unknown, seen: Set<unknown>): ExceptionDict[] {
       exc_type: readString(() => err.name, "Error"),
       exc_value: readString(() => err.message, ""),
       is_cause: isCause,
-      frames: parseStack(readString(() => err.stack, "")),
+      // structlog's (Python's) order: the outermost call first, the frame that threw last.
+      frames: parseStack(readString(() => err.stack, "")).reverse(),
     };
     const errors = readErrors(err);
     if (errors !== undefined) entry.exceptions = errors.map((inner) => toDicts(inner, seen));
@@ -121,7 +122,8 @@ function toDicts(error: unknown, seen: Set<unknown>): ExceptionDict[] {
 
 /**
  * An exception as data: a list with the error first and each `cause` after
- * it (`is_cause: true`), each with its parsed frames and, for an
+ * it (`is_cause: true`), each with its parsed frames (in structlog's order:
+ * the outermost call first, the frame that threw last) and, for an
  * `AggregateError`, its inner errors. Cycles are cut.
  *
  * @example

@@ -39,7 +39,26 @@ describe("dictTracebacks", () => {
     const [outer, inner] = run(dictTracebacks, { exc_info: err }).exception as ExceptionDict[];
     expect(outer).toMatchObject({ exc_type: "Error", exc_value: "outer", is_cause: false });
     expect(inner).toMatchObject({ exc_type: "TypeError", exc_value: "inner", is_cause: true });
-    expect(outer?.frames[0]).toMatchObject({ filename: expect.stringContaining("exceptions.test.ts"), lineno: expect.any(Number) });
+    expect(outer?.frames.at(-1)).toMatchObject({ filename: expect.stringContaining("exceptions.test.ts"), lineno: expect.any(Number) });
+  });
+
+  it("lists the frames in structlog's order: the outermost call first, the frame that threw last", () => {
+    function inner(): never {
+      throw new Error("deep");
+    }
+    function outer(): never {
+      return inner();
+    }
+    let err: unknown;
+    try {
+      outer();
+    } catch (e) {
+      err = e;
+    }
+    const [dict] = run(dictTracebacks, { exc_info: err }).exception as ExceptionDict[];
+    const names = dict?.frames.map((f) => f.name) ?? [];
+    expect(names.at(-1)).toBe("inner");
+    expect(names.indexOf("outer")).toBe(names.length - 2);
   });
 
   it("nests the members of an AggregateError", () => {
