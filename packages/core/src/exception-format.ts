@@ -5,7 +5,8 @@
  * Nothing here throws, whatever the thrown value is.
  */
 import { note } from "./report.js";
-import { escapeControl, isError, serializeError, str } from "./serialize.js";
+import { isError, serializeError } from "./serialize.js";
+import { escapeControl, str } from "./text.js";
 import { parseStack, type StackFrame } from "./stack.js";
 
 function readString(read: () => unknown, fallback: string): string {

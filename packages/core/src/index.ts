@@ -39,8 +39,9 @@ export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, 
 export * as presets from "./presets/index.js";
 export * as processors from "./processors.js";
 export { report } from "./report.js";
-export { escapeControl, repr, safeStringify, serializeError, toJsonSafe } from "./serialize.js";
+export { safeStringify, serializeError, toJsonSafe } from "./serialize.js";
 export { ignoreFramesUnder } from "./stack.js";
+export { escapeControl, repr } from "./text.js";
 export {
   type ChildOptions,
   DropEvent,

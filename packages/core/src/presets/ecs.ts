@@ -8,7 +8,8 @@
 import { formatException } from "../exception-format.js";
 import { defineField } from "../fields.js";
 import { timeStamper } from "../processors/timestamps.js";
-import { isError, serializeError, str } from "../serialize.js";
+import { isError, serializeError } from "../serialize.js";
+import { str } from "../text.js";
 import type { EventDict, ProcessorChain } from "../types.js";
 import {
   baseFields,

@@ -2,7 +2,8 @@ import { markFactory, markRenderer } from "../brand.js";
 import { formatException, noteNoException } from "../exception-format.js";
 import { mergeFields } from "../fields.js";
 import { checkOptions, type OptionSpec } from "../options.js";
-import { escapeControl, isError, repr, resolveMaxStringLength, str, toJsonSafe, truncateString } from "../serialize.js";
+import { isError, resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
+import { escapeControl, repr, str } from "../text.js";
 import type { EventDict, Renderer } from "../types.js";
 
 /** ANSI styles, as in structlog's `dev` module. */

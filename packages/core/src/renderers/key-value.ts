@@ -1,6 +1,7 @@
 import { markFactory, markRenderer } from "../brand.js";
 import { checkOptions } from "../options.js";
-import { escapeControl, repr, resolveMaxStringLength, truncateString } from "../serialize.js";
+import { resolveMaxStringLength, truncateString } from "../serialize.js";
+import { escapeControl, repr } from "../text.js";
 import type { Renderer } from "../types.js";
 import { itemsSorter, KEY_ORDER_OPTIONS, type KeyOrderOptions } from "./ordering.js";
 

@@ -1,6 +1,7 @@
 import { markFactory, markRenderer } from "../brand.js";
 import { checkOptions } from "../options.js";
-import { escapeControl, resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
+import { resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
+import { escapeControl } from "../text.js";
 import type { Renderer } from "../types.js";
 import { itemsSorter, KEY_ORDER_OPTIONS, type KeyOrderOptions } from "./ordering.js";
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { consoleRenderer } from "../../src/renderers/console.js";
 import { keyValueRenderer } from "../../src/renderers/key-value.js";
 import { logfmtRenderer } from "../../src/renderers/logfmt.js";
-import { escapeControl } from "../../src/serialize.js";
+import { escapeControl } from "../../src/text.js";
 import type { EventDict, Renderer } from "../../src/types.js";
 
 /**
