@@ -8,9 +8,9 @@
 import { buildEventDict, errorText } from "./call-arguments.js";
 import { noteNoException } from "./exception-format.js";
 import { mergeFields } from "./fields.js";
+import { safeStringify } from "./json-line.js";
 import { type LevelInput, LOG_METHODS, levelToNumber, METHOD_LEVELS, type MethodName, methodForLevel, pinoLevelName } from "./levels.js";
 import { report } from "./report.js";
-import { safeStringify } from "./serialize.js";
 import {
   type ChildOptions,
   DropEvent,

@@ -5,7 +5,7 @@
  * handed to code written for pino or Fastify.
  */
 import { format } from "node:util";
-import { assignFields, mergeFields } from "./fields.js";
+import { assignCallerFields, mergeFields } from "./fields.js";
 import { isError, MAX_ITEMS, toJsonSafe } from "./serialize.js";
 import type { EventDict, Fields } from "./types.js";
 
@@ -61,7 +61,7 @@ function fromArguments(context: Fields, a: unknown, b: unknown, rest: unknown[])
   if (typeof a === "string") {
     if (b === undefined) return withEvent(ed, a);
     if (rest.length === 0) {
-      if (isPlainFields(b)) return withEvent(assignFields(ed, b), a);
+      if (isPlainFields(b)) return withEvent(assignCallerFields(ed, b), a);
       if (isError(b)) {
         ed.exc_info = b;
         return withEvent(ed, a);
@@ -75,7 +75,7 @@ function fromArguments(context: Fields, a: unknown, b: unknown, rest: unknown[])
   }
   if (isPlainFields(a)) {
     // pino's (obj, msg) shape: the message, or obj.msg, is the event.
-    assignFields(ed, a as Fields);
+    assignCallerFields(ed, a as Fields);
     if (typeof b === "string") ed.event = rest.length === 0 ? b : formatSafe(b, rest);
     else if (Object.hasOwn(a, "msg")) {
       // The call's msg is its event; a msg bound to the logger stays a field.

@@ -6,8 +6,8 @@
  */
 import { note } from "./report.js";
 import { isError, serializeError } from "./serialize.js";
-import { escapeControl, str } from "./text.js";
 import { parseStack, type StackFrame } from "./stack.js";
+import { escapeControl, str } from "./text.js";
 
 function readString(read: () => unknown, fallback: string): string {
   try {

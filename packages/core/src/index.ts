@@ -32,6 +32,7 @@ export {
 export { type CaptureConsoleOptions, captureConsole } from "./console-capture.js";
 export * as contextvars from "./contextvars.js";
 export * as dev from "./dev.js";
+export { safeStringify } from "./json-line.js";
 export { LEVELS, type LevelInput, type LevelName, LOG_METHODS, levelToNumber } from "./levels.js";
 export { checkOptions, type OptionKind, type OptionSpec } from "./options.js";
 export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from "./output/loggers.js";
@@ -39,7 +40,7 @@ export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, 
 export * as presets from "./presets/index.js";
 export * as processors from "./processors.js";
 export { report } from "./report.js";
-export { safeStringify, serializeError, toJsonSafe } from "./serialize.js";
+export { serializeError, toJsonSafe } from "./serialize.js";
 export { ignoreFramesUnder } from "./stack.js";
 export { escapeControl, repr } from "./text.js";
 export {

@@ -1,7 +1,7 @@
 /** The wrapped loggers that write rendered lines: stdout, any target. */
 import type { Writable } from "node:stream";
+import { safeStringify } from "../json-line.js";
 import { report } from "../report.js";
-import { safeStringify } from "../serialize.js";
 import type { LoggerFactory, WrappedLogger } from "../types.js";
 import { createWriter, type LineWriter, type WriterOptions, writerForFd } from "./writer.js";
 

@@ -1,8 +1,9 @@
 import { markFactory, markRenderer } from "../brand.js";
 import { formatException, noteNoException } from "../exception-format.js";
 import { mergeFields } from "../fields.js";
+import { capTextLine, resolveMaxLineBytes, resolveMaxStringLength, truncateString } from "../limits.js";
 import { checkOptions, type OptionSpec } from "../options.js";
-import { isError, resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
+import { isError, toJsonSafe } from "../serialize.js";
 import { escapeControl, repr, str } from "../text.js";
 import type { EventDict, Renderer } from "../types.js";
 
@@ -49,6 +50,8 @@ export interface ConsoleRendererOptions {
   readonly exceptionFormatter?: ExceptionFormatter;
   /** Strings longer than this are cut. Default 32,768; `Infinity` for no limit. */
   readonly maxStringLength?: number;
+  /** The most UTF-8 bytes a line (with its exception block) may take; a longer one is cut, ending `...[line truncated: N more bytes]`. Default 262,144. */
+  readonly maxLineBytes?: number;
 }
 
 const CONSOLE_OPTIONS: OptionSpec = {
@@ -63,6 +66,7 @@ const CONSOLE_OPTIONS: OptionSpec = {
   timestampKey: "string",
   exceptionFormatter: "function",
   maxStringLength: "checked by the caller",
+  maxLineBytes: "checked by the caller",
 };
 
 /** structlog `ConsoleRenderer` options with no equivalent here. */
@@ -163,6 +167,7 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
   const timestampKey = options.timestampKey ?? "timestamp";
   const formatExc = options.exceptionFormatter ?? plainTraceback;
   const max = resolveMaxStringLength(options.maxStringLength, "consoleRenderer()");
+  const maxLine = resolveMaxLineBytes(options.maxLineBytes, "consoleRenderer()");
   const s = (style: string) => (colors ? style : "");
   const reset = s(RESET_ALL);
   const bright = s(BRIGHT);
@@ -210,8 +215,13 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
     }
     const keys = Object.keys(rest);
     if (sortKeys) keys.sort();
+    let length = 0;
     for (const key of keys) {
-      parts.push(`${kvKey}${escapeControl(key)}${reset}=${kvValue}${valueRepr(rest[key])}${reset}`);
+      // Past the cap, the rest cannot be written: stop rendering it.
+      if (length > maxLine) break;
+      const part = `${kvKey}${escapeControl(key)}${reset}=${kvValue}${valueRepr(rest[key])}${reset}`;
+      parts.push(part);
+      length += part.length + 1;
     }
     const line = parts.join(" ").replace(/ +$/, "");
     let block = "";
@@ -226,7 +236,7 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
       const text = typeof exception === "string" ? exception : JSON.stringify(toJsonSafe(exception, max), null, 2);
       block += `\n${escapeBlock(truncateString(text ?? "", max))}`;
     }
-    return block === "" ? line : line + indentBlock(block);
+    return capTextLine(block === "" ? line : line + indentBlock(block), maxLine);
   }, "consoleRenderer");
 }
 markFactory(consoleRenderer, "dev.consoleRenderer()");

@@ -1,7 +1,9 @@
 import { markFactory, markRenderer } from "../brand.js";
+import { budgetedJsonLine, escapedWithin, safeStringify } from "../json-line.js";
+import { resolveMaxLineBytes, resolveMaxStringLength } from "../limits.js";
 import { checkOptions } from "../options.js";
 import { report } from "../report.js";
-import { escapeJsonControls, resolveMaxStringLength, safeStringify, toJsonSafeRecord } from "../serialize.js";
+import { toJsonSafeRecord } from "../serialize.js";
 import type { EventDict, Renderer } from "../types.js";
 
 /** Options for {@link jsonRenderer}. */
@@ -20,6 +22,12 @@ export interface JsonRendererOptions {
    * no limit.
    */
   readonly maxStringLength?: number;
+  /**
+   * The most UTF-8 bytes a line may take. A longer line keeps its priority
+   * and small fields, has its large values cut (each marked) and says so in
+   * `structlog_truncated`; it stays valid JSON. Default 262,144 (256 KiB).
+   */
+  readonly maxLineBytes?: number;
 }
 
 /** `json.dumps` keywords a structlog `JSONRenderer` port may pass. */
@@ -51,7 +59,7 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
   checkOptions(
     "jsonRenderer()",
     options,
-    { serializer: "function", sortKeys: "boolean", maxStringLength: "checked by the caller" },
+    { serializer: "function", sortKeys: "boolean", maxStringLength: "checked by the caller", maxLineBytes: "checked by the caller" },
     JSON_NOTES,
   );
   const { serializer, sortKeys = false } = options;
@@ -59,23 +67,25 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
     throw new TypeError("jsonRenderer({ serializer }) must be a function (eventDict) => string.");
   }
   const max = resolveMaxStringLength(options.maxStringLength, "jsonRenderer()");
+  const maxLine = resolveMaxLineBytes(options.maxLineBytes, "jsonRenderer()");
   // With sortKeys, what is serialized is a JSON-safe copy with its keys sorted at every depth.
-  const prepare = sortKeys ? (eventDict: EventDict) => sortDeep(toJsonSafeRecord(eventDict, max)) as EventDict : undefined;
+  const prepare = sortKeys ? (eventDict: EventDict) => sortDeep(toJsonSafeRecord(eventDict, max, maxLine)) as EventDict : undefined;
   const builtIn =
-    prepare === undefined ? (ed: EventDict) => safeStringify(ed, max) : (ed: EventDict) => escapeJsonControls(JSON.stringify(ed));
-  if (serializer === undefined) {
-    return markRenderer((_logger, _method, eventDict) => builtIn(prepare === undefined ? eventDict : prepare(eventDict)), "jsonRenderer");
-  }
+    prepare === undefined
+      ? (ed: EventDict) => safeStringify(ed, max, maxLine)
+      : (ed: EventDict) => budgetedJsonLine(ed, max, maxLine, sortDeep);
+  if (serializer === undefined) return markRenderer((_logger, _method, eventDict) => builtIn(eventDict), "jsonRenderer");
   return markRenderer((_logger, _method, eventDict) => {
-    const ed = prepare === undefined ? eventDict : prepare(eventDict);
     try {
-      const out = serializer(ed);
-      if (typeof out === "string") return escapeJsonControls(out);
-      report("jsonRenderer serializer", new TypeError(`returned ${typeof out}, not a string`));
+      const out = serializer(prepare === undefined ? eventDict : prepare(eventDict));
+      const line = typeof out === "string" ? escapedWithin(out, maxLine) : undefined;
+      if (line !== undefined) return line;
+      const why = typeof out === "string" ? `wrote a line over maxLineBytes (${maxLine})` : `returned ${typeof out}, not a string`;
+      report("jsonRenderer serializer", new TypeError(why));
     } catch (e) {
       report("jsonRenderer serializer", e);
     }
-    return builtIn(ed);
+    return builtIn(eventDict);
   }, "jsonRenderer");
 }
 markFactory(jsonRenderer, "jsonRenderer()");

@@ -1,6 +1,7 @@
 import { markFactory, markRenderer } from "../brand.js";
+import { capTextLine, overBytes, priorityFirst, resolveMaxLineBytes, resolveMaxStringLength, truncateString } from "../limits.js";
 import { checkOptions } from "../options.js";
-import { resolveMaxStringLength, toJsonSafe, truncateString } from "../serialize.js";
+import { toJsonSafe } from "../serialize.js";
 import { escapeControl } from "../text.js";
 import type { Renderer } from "../types.js";
 import { itemsSorter, KEY_ORDER_OPTIONS, type KeyOrderOptions } from "./ordering.js";
@@ -11,6 +12,8 @@ export interface LogfmtRendererOptions extends KeyOrderOptions {
   readonly boolAsFlag?: boolean;
   /** Strings longer than this are cut, ending `...[N more characters]`. Default 32,768; `Infinity` for no limit. */
   readonly maxStringLength?: number;
+  /** The most UTF-8 bytes a line may take; a longer one is cut, ending `...[line truncated: N more bytes]`. Default 262,144. */
+  readonly maxLineBytes?: number;
 }
 
 // structlog raises on a key with whitespace; a log call must never throw, so
@@ -41,19 +44,37 @@ function formatValue(value: unknown, max: number): string {
  * logfmtRenderer({ keyOrder: ["event"], boolAsFlag: false });
  */
 export function logfmtRenderer(options: LogfmtRendererOptions = {}): Renderer {
-  checkOptions("logfmtRenderer()", options, { ...KEY_ORDER_OPTIONS, boolAsFlag: "boolean", maxStringLength: "checked by the caller" });
+  checkOptions("logfmtRenderer()", options, {
+    ...KEY_ORDER_OPTIONS,
+    boolAsFlag: "boolean",
+    maxStringLength: "checked by the caller",
+    maxLineBytes: "checked by the caller",
+  });
   const items = itemsSorter(options);
   const boolAsFlag = options.boolAsFlag ?? true;
   const max = resolveMaxStringLength(options.maxStringLength, "logfmtRenderer()");
-  return markRenderer((_logger, _method, eventDict) => {
+  const maxLine = resolveMaxLineBytes(options.maxLineBytes, "logfmtRenderer()");
+  const render = (list: ReadonlyArray<readonly [string, unknown]>): string => {
     const parts: string[] = [];
-    for (const [rawKey, value] of items(eventDict)) {
+    let length = 0;
+    for (const [rawKey, value] of list) {
+      // Past the cap, the rest cannot be written: stop rendering it.
+      if (length > maxLine) break;
       const key = formatKey(rawKey);
-      if (value === null || value === undefined) parts.push(`${key}=`);
-      else if (typeof value === "boolean") parts.push(value && boolAsFlag ? key : `${key}=${value}`);
-      else parts.push(`${key}=${formatValue(value, max)}`);
+      let part: string;
+      if (value === null || value === undefined) part = `${key}=`;
+      else if (typeof value === "boolean") part = value && boolAsFlag ? key : `${key}=${value}`;
+      else part = `${key}=${formatValue(value, max)}`;
+      parts.push(part);
+      length += part.length + 1;
     }
     return parts.join(" ");
+  };
+  return markRenderer((_logger, _method, eventDict) => {
+    const list = items(eventDict);
+    const line = render(list);
+    // An over-long line is written again with the event, level and ids first, so the cut keeps them.
+    return capTextLine(overBytes(line, maxLine) ? render(priorityFirst(list)) : line, maxLine);
   }, "logfmtRenderer");
 }
 markFactory(logfmtRenderer, "logfmtRenderer()");

@@ -1,0 +1,258 @@
+/**
+ * One JSON line per event, safe and bounded: never throws, never changes the
+ * event dict it is given, never holds a raw control character, never more
+ * than `maxLineBytes` UTF-8 bytes.
+ *
+ * The fast path is `JSON.stringify` after a cheap look at each top-level
+ * value (a `typeof`, a length, a short scan of small objects), which also
+ * adds up the line's size as it goes: a small event pays for a few counters.
+ * An event the fast path cannot render exactly as the safe walker would, or
+ * one over the budget, goes to the walker (serialize.ts), which keeps the
+ * priority and small fields and cuts the large ones, each with a marker,
+ * and the line says so in `structlog_truncated`.
+ */
+import { DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_STRING_LENGTH, MAX_DEPTH, MAX_ITEMS, truncateString } from "./limits.js";
+import { newWalk, setOwn, walkRecord, walkValue } from "./serialize.js";
+
+// DEL, the C1 controls (0x9b is a one-byte CSI) and the Unicode line
+// separators: JSON.stringify leaves them raw, and a terminal showing the log
+// (tail -f) or a line-based reader may act on them. JSON.stringify already
+// escapes C0 (including ESC), quotes and backslashes.
+const JSON_RAW = /[\u007f-\u009f\u2028\u2029]/;
+const JSON_RAW_GLOBAL = /[\u007f-\u009f\u2028\u2029]/g;
+const jsonEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+
+/** The UTF-8 length of the text {@link escapeMeasured} returned last (one thread, one line at a time). */
+let lastBytes = 0;
+
+/** {@link escapeJsonControls}, leaving the line's UTF-8 length in {@link lastBytes}. */
+function escapeMeasured(json: string): string {
+  // Most lines are ASCII, which one native count of UTF-8 bytes tells (five
+  // times cheaper than the regular expression); in ASCII only DEL can occur.
+  // The same count is the line's size, so the line cap costs nothing more.
+  lastBytes = Buffer.byteLength(json);
+  if (lastBytes === json.length ? !json.includes("\u007f") : !JSON_RAW.test(json)) return json;
+  const escaped = json.replace(JSON_RAW_GLOBAL, jsonEscape);
+  lastBytes = Buffer.byteLength(escaped);
+  return escaped;
+}
+
+/**
+ * A JSON text with DEL, C1 controls and U+2028/U+2029 written as `\uXXXX`
+ * escapes: the same JSON value, with no character a terminal or a
+ * line-based reader could act on. (In JSON text these can only occur inside
+ * strings, where the escape means the same character.)
+ */
+export function escapeJsonControls(json: string): string {
+  return escapeMeasured(json);
+}
+
+/** How many nested values {@link scanSmallPlain} looks at before sending a value down the careful path. */
+const SCAN_BUDGET = 1000;
+
+/**
+ * The approximate JSON size of `root` if it is a small tree of plain
+ * objects, arrays and primitives that `JSON.stringify` renders exactly as
+ * the safe walker would (no string over the limit, no array over
+ * {@link MAX_ITEMS}, no BigInt, no `toJSON`, no class instance, shallower
+ * than {@link MAX_DEPTH}, at most {@link SCAN_BUDGET} values); -1 if it is
+ * not. Reads each value once; a value that throws while being read is not plain.
+ */
+function scanSmallPlain(root: object, maxString: number): number {
+  let budget = SCAN_BUDGET;
+  let chars = 0;
+  const visit = (v: unknown, depth: number): boolean => {
+    switch (typeof v) {
+      case "string":
+        chars += v.length + 3;
+        return v.length <= maxString;
+      case "object":
+        return v === null || scan(v, depth + 1);
+      case "bigint":
+        return false;
+      default:
+        chars += 8;
+        return true;
+    }
+  };
+  const scan = (value: object, depth: number): boolean => {
+    if (depth >= MAX_DEPTH) return false;
+    if (Array.isArray(value)) {
+      if (value.length > MAX_ITEMS) return false;
+      budget -= value.length;
+      if (budget < 0) return false;
+      for (let i = 0; i < value.length; i++) if (!visit(value[i], depth)) return false;
+      return true;
+    }
+    if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
+    for (const key in value) {
+      if (--budget < 0) return false;
+      chars += key.length + 4;
+      if (!visit((value as Record<string, unknown>)[key], depth)) return false;
+    }
+    return true;
+  };
+  try {
+    return scan(root, 0) ? chars : -1;
+  } catch {
+    return -1;
+  }
+}
+
+const OVER_BUDGET = Symbol("over budget");
+
+/**
+ * `eventDict`, or a copy of it with the top-level values that
+ * `JSON.stringify` would render wrongly, throw on, or take unbounded time
+ * over replaced (Errors, Maps, Sets, BigInts, symbols, functions, Buffers,
+ * class instances, strings over the limit, objects or arrays that are large,
+ * deep or hold any of these); {@link OVER_BUDGET} when the line would be over
+ * `maxChars`. Never changes `eventDict`.
+ */
+function prepareTopLevel(
+  eventDict: Record<string, unknown>,
+  maxString: number,
+  maxChars: number,
+): Record<string, unknown> | typeof OVER_BUDGET {
+  let out = eventDict;
+  let chars = 0;
+  for (const key in eventDict) {
+    const v = eventDict[key];
+    chars += key.length + 4;
+    let replaced = false;
+    let replacement: unknown;
+    switch (typeof v) {
+      case "string":
+        chars += v.length;
+        if (v.length > maxString) {
+          replaced = true;
+          replacement = truncateString(v, maxString);
+          chars -= v.length - maxString;
+        }
+        break;
+      case "object": {
+        if (v === null) break;
+        const size = scanSmallPlain(v, maxString);
+        if (size >= 0) {
+          chars += size;
+          break;
+        }
+        const walk = newWalk(maxString, maxChars - chars);
+        replaced = true;
+        replacement = walkValue(v, walk);
+        if (walk.cut) return OVER_BUDGET;
+        chars += walk.chars;
+        break;
+      }
+      case "bigint":
+      case "symbol":
+      case "function":
+        replaced = true;
+        replacement = walkValue(v, newWalk(maxString));
+        break;
+      default:
+        chars += 8;
+    }
+    if (chars > maxChars) return OVER_BUDGET;
+    if (replaced) {
+      // Copy on first write: the caller's object is never changed. A spread
+      // defines own properties, so a field named __proto__ stays a field.
+      if (out === eventDict) out = { ...eventDict };
+      setOwn(out, key, replacement);
+    }
+  }
+  return out;
+}
+
+/**
+ * The event dict as one safe JSON line (see the module comment). Never
+ * throws and never changes `eventDict`: a BigInt, a Map or a long string in
+ * it stays as it is; the line has their safe forms. Strings longer than
+ * `maxStringLength` are cut; a line over `maxLineBytes` UTF-8 bytes has its
+ * large values cut, each marked, and a `structlog_truncated` field.
+ *
+ * @example
+ * safeStringify({ a: 1n }); // '{"a":"1"}'
+ */
+export function safeStringify(
+  eventDict: Record<string, unknown>,
+  maxStringLength = DEFAULT_MAX_STRING_LENGTH,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+): string {
+  let json: string | undefined;
+  try {
+    const prepared = prepareTopLevel(eventDict, maxStringLength, maxLineBytes);
+    if (prepared !== OVER_BUDGET) json = JSON.stringify(prepared);
+  } catch {
+    // Past prepareTopLevel, only what it cannot see cheaply throws here: a
+    // cycle or a BigInt inside a small object, a throwing getter or toJSON.
+  }
+  if (json !== undefined) {
+    const line = escapeMeasured(json);
+    if (lastBytes <= maxLineBytes) return line;
+  }
+  return budgetedJsonLine(eventDict, maxStringLength, maxLineBytes);
+}
+
+/** Room kept for the `structlog_truncated` field. */
+const MARKER_ROOM = 256;
+
+/**
+ * The event dict through the safe walker, within `maxLineBytes`: large
+ * values cut (each marked) and a `structlog_truncated` field when the budget
+ * cut anything. `shape` rearranges the walked record before it is written
+ * (sorted keys). The walker counts characters, and escapes or multi-byte
+ * characters can make the line longer in bytes: then it tries again with a
+ * smaller budget, and at last writes the event alone. Never throws.
+ */
+export function budgetedJsonLine(
+  eventDict: Record<string, unknown>,
+  maxStringLength: number,
+  maxLineBytes: number,
+  shape: (record: Record<string, unknown>) => unknown = (r) => r,
+): string {
+  let budget = maxLineBytes - MARKER_ROOM;
+  try {
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const { record, omitted, cut } = walkRecord(eventDict, maxStringLength, budget);
+      if (cut) {
+        // A note already there (the fields cap of the call) is kept in front.
+        const earlier = typeof record.structlog_truncated === "string" ? `${record.structlog_truncated}; ` : "";
+        setOwn(record, "structlog_truncated", earlier + truncationNote(maxLineBytes, omitted));
+      }
+      const line = escapeMeasured(JSON.stringify(shape(record)));
+      if (lastBytes <= maxLineBytes) return line;
+      budget = Math.floor((budget * maxLineBytes * 0.9) / lastBytes);
+    }
+  } catch {
+    // Only an event dict that cannot even be enumerated (a hostile proxy) gets here.
+  }
+  return eventOnlyLine(eventDict, maxLineBytes);
+}
+
+function truncationNote(maxLineBytes: number, omitted: number): string {
+  const fields = omitted > 0 ? `, ${omitted} fields left out` : "";
+  return `line over maxLineBytes (${maxLineBytes} bytes): values cut where marked${fields}`;
+}
+
+/** The last resort: the event name (cut) and the marker. */
+function eventOnlyLine(eventDict: Record<string, unknown>, maxLineBytes: number): string {
+  let event: unknown;
+  try {
+    event = eventDict.event;
+  } catch {
+    event = undefined;
+  }
+  const text = typeof event === "string" ? truncateString(event, 1024) : undefined;
+  return escapeMeasured(JSON.stringify({ event: text, structlog_truncated: truncationNote(maxLineBytes, 0) }));
+}
+
+/**
+ * A line from a custom serializer, escaped; `undefined` when it is over
+ * `maxLineBytes` (a foreign JSON text cannot be cut and stay JSON: the
+ * caller renders the event with {@link budgetedJsonLine} instead).
+ */
+export function escapedWithin(line: string, maxLineBytes: number): string | undefined {
+  const escaped = escapeMeasured(line);
+  return lastBytes <= maxLineBytes ? escaped : undefined;
+}
