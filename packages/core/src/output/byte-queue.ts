@@ -10,7 +10,7 @@ export class ByteQueue {
 
   readonly #chunks: Buffer[] = [];
   readonly #spare: Buffer[] = [];
-  readonly #maxSpare: number;
+  #maxSpare: number;
   /** First unwritten byte of the first chunk. */
   #head = 0;
   /** Bytes used in the last chunk. */
@@ -20,6 +20,11 @@ export class ByteQueue {
   /** `maxBytes`: the most that will be pending, which bounds the spare chunks kept. */
   constructor(maxBytes: number) {
     this.#maxSpare = Math.ceil(maxBytes / ByteQueue.CHUNK);
+  }
+
+  /** Raises the most that will be pending to `maxBytes`, which bounds the spare chunks kept. */
+  reserve(maxBytes: number): void {
+    this.#maxSpare = Math.max(this.#maxSpare, Math.ceil(maxBytes / ByteQueue.CHUNK));
   }
 
   /** Bytes pending. */

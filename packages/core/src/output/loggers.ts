@@ -2,6 +2,7 @@
 import type { Writable } from "node:stream";
 import { safeStringify } from "../json-line.js";
 import { report } from "../report.js";
+import { describeThrow } from "../serialize.js";
 import type { LoggerFactory, WrappedLogger } from "../types.js";
 import { createWriter, type LineWriter, type WriterOptions, writerForFd } from "./writer.js";
 
@@ -31,7 +32,8 @@ export class WriteLogger implements WrappedLogger {
 /**
  * The line for a value that is not text: the chain's last step did not
  * render (a custom processor placed last). Said once on stderr; the event is
- * written as JSON rather than as `[object Object]`, so the line is not lost.
+ * written as JSON rather than as `[object Object]`, so the line is not lost,
+ * and so is anything else whose `toString` throws.
  */
 function unrendered(value: unknown): string {
   const isRecord = typeof value === "object" && value !== null && !Array.isArray(value);
@@ -41,7 +43,12 @@ function unrendered(value: unknown): string {
       `its last step returned ${isRecord ? "an object" : typeof value}, not a string; end the chain with a renderer, e.g. jsonRenderer()`,
     ),
   );
-  return isRecord ? safeStringify(value as Record<string, unknown>) : String(value);
+  if (isRecord) return safeStringify(value as Record<string, unknown>);
+  try {
+    return String(value);
+  } catch (e) {
+    return safeStringify({ structlog_error: `the last step returned a ${typeof value} that cannot be made a string: ${describeThrow(e)}` });
+  }
 }
 
 /** structlog's `PrintLogger`: a {@link WriteLogger} on stdout. */

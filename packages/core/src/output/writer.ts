@@ -1,257 +1,139 @@
 /**
- * Buffered, loss-free output.
+ * The writers loggers write through. A {@link BufferedWriter} is a policy
+ * (its options) over the one shared queue of its output (queue.ts), so any
+ * number of writers, with different options, can write to one descriptor
+ * without interleaving: `printLoggerFactory({ overflow: "block" })` after
+ * the default configuration gets its own policy for its own lines.
  *
- * Lines are appended to an in-memory batch and written with one synchronous
- * `write(2)` per batch: when the batch passes `flushAt` bytes, at the end of
- * the current turn of the event loop, on `flush()`, and on process exit. A
- * line is always appended whole and a batch is written to the end before the
- * next one starts, so lines are never split or interleaved.
- *
- * Backpressure policy (docs/output.md): when the reader is slow (`EAGAIN`),
- * unwritten data waits in memory and is retried shortly. Memory is bounded
- * by `maxBuffered`: past it, `overflow: "block"` (the default) makes the
- * logging call wait until the reader catches up, so nothing is lost;
- * `overflow: "drop"` drops new lines instead, counts them, and writes a
- * `structlog_lines_dropped` line with the count once output flows again.
- *
- * A reader that is gone (`EPIPE`, a closed fd) ends output: later lines are
- * discarded without further system calls, and the failure is reported once
- * on stderr.
+ * The policy (docs/output.md): lines are batched and written at the end of
+ * the turn, at `flushAt` bytes, on `flush()` and at exit; a slow reader
+ * never stalls the app (past `maxBuffered`, lines are dropped and counted,
+ * and the count is written in a line of its own once output resumes); a
+ * reader that is gone ends output, reported once on stderr.
  */
-import { closeSync, openSync, writeSync } from "node:fs";
 import type { Writable } from "node:stream";
 import { report } from "../report.js";
-import { ByteQueue } from "./byte-queue.js";
+import type { Policy } from "./queue.js";
+import { DEFAULT_EXIT_TIMEOUT_MS, release, requestExitTimeout, type Sink, sinkForFd, sinkForPath } from "./queues.js";
+
+export { flushAll } from "./queues.js";
 
 /** Options of a {@link BufferedWriter}. */
 export interface WriterOptions {
-  /** Write each line at once, unbuffered. Default: `false` (`true` for a TTY). */
+  /** Write each line at once (still without waiting for a slow reader). Default: `false` (`true` for a TTY). */
   readonly sync?: boolean;
   /** Write the batch when it reaches this many bytes. Default 64 KiB. */
   readonly flushAt?: number;
-  /** The most data held in memory for a slow reader. Default 16 MiB. */
+  /** The most this writer lets its output hold in memory for a slow reader. Default 16 MiB. */
   readonly maxBuffered?: number;
-  /** What to do past `maxBuffered`. Default `"block"`. */
+  /**
+   * Past `maxBuffered`: `"drop"` (the default) drops the line and counts it;
+   * `"block"` makes the logging call wait for the reader (up to
+   * `blockTimeoutMs` without progress), which stalls the app: for batch
+   * jobs that would rather slow down than lose a line.
+   */
   readonly overflow?: "block" | "drop";
-  /** With `block`: how long to wait for a stuck reader before dropping. Default 30 s. */
+  /** With `block`: how long to wait for a reader that makes no progress before dropping. Default 30 s. */
   readonly blockTimeoutMs?: number;
+  /** How long the exit flush (and `flushAll()`) may wait for a slow reader, in all. Default 2 s. */
+  readonly exitTimeoutMs?: number;
 }
 
 /** Where rendered lines go. */
 export interface LineWriter {
   /** Appends one line (a newline is added). Never throws. */
   write(line: string): void;
-  /** Writes everything buffered, waiting for a slow reader if need be. */
+  /** Writes everything buffered, waiting for a slow reader up to `exitTimeoutMs`. */
   flush(): void;
-  /** Lines dropped so far (broken reader, or the `drop` policy). */
+  /** Lines dropped so far on this writer's output (a reader gone, a full buffer, the exit deadline). */
   readonly dropped: number;
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleep(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
+const KNOWN_OPTIONS = new Set(["sync", "flushAt", "maxBuffered", "overflow", "blockTimeoutMs", "exitTimeoutMs"]);
+
+function positive(options: WriterOptions, name: keyof WriterOptions, fallback: number): number {
+  const value = options[name] ?? fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new TypeError(`writer option ${name} must be a whole number of at least 1 (got ${String(value)}).`);
+  }
+  return value;
 }
 
-const writers = new Set<BufferedWriter>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // 'exit' runs on a natural end, process.exit(), an uncaught exception and
-  // an unhandled rejection alike; only synchronous work is possible here,
-  // which is why every write is synchronous.
-  process.on("exit", flushAll);
+/** The policy of `options`, checked: a mistake throws here, at creation, saying what to change. */
+export function resolvePolicy(options: WriterOptions): Policy & { readonly exitTimeoutMs: number } {
+  if (options === null || typeof options !== "object") throw new TypeError('writer options must be an object, e.g. { overflow: "drop" }.');
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key))
+      throw new TypeError(`unknown writer option ${JSON.stringify(key)}; the options are ${[...KNOWN_OPTIONS].join(", ")}.`);
+  }
+  const overflow = options.overflow ?? "drop";
+  if (overflow !== "drop" && overflow !== "block")
+    throw new TypeError(`writer option overflow must be "drop" or "block" (got ${JSON.stringify(overflow)}).`);
+  return {
+    sync: options.sync === true,
+    flushAt: positive(options, "flushAt", 64 * 1024),
+    maxBuffered: positive(options, "maxBuffered", 16 * 1024 * 1024),
+    overflow,
+    blockTimeoutMs: positive(options, "blockTimeoutMs", 30_000),
+    exitTimeoutMs: positive(options, "exitTimeoutMs", DEFAULT_EXIT_TIMEOUT_MS),
+  };
 }
 
 /**
- * Writes every buffered line of every writer now. Called on process exit;
- * call it yourself before handing control to code that may kill the process.
+ * A batching writer to a file descriptor or a path (opened for appending),
+ * with its own policy over the output's shared queue. See the module
+ * comment for the policy.
  *
  * @example
- * process.on("SIGTERM", () => { flushAll(); process.exit(0); });
+ * const writer = new BufferedWriter(1, { overflow: "drop", maxBuffered: 4 * 1024 * 1024 });
  */
-export function flushAll(): void {
-  for (const w of writers) w.flush();
-}
-
-function errorCode(e: unknown): string | undefined {
-  return typeof e === "object" && e !== null ? (e as { code?: string }).code : undefined;
-}
-
-/** A batching writer over a file descriptor. See the module comment for its policy. */
 export class BufferedWriter implements LineWriter {
-  readonly #fd: number;
-  readonly #sync: boolean;
-  readonly #flushAt: number;
-  readonly #maxBuffered: number;
-  readonly #overflow: "block" | "drop";
-  readonly #blockTimeoutMs: number;
-  #batch = "";
-  // A batch is encoded into one reused buffer and written from it; only what
-  // a slow reader has not taken is copied, into reused chunks. (A new Buffer
-  // per batch, appended to one growing Buffer, made a slow reader cost
-  // quadratic copying and garbage several times maxBuffered.)
-  #scratch: Buffer | undefined;
-  readonly #pending: ByteQueue;
-  #scheduled = false;
-  #broken = false;
-  #dropped = 0;
-  #droppedUnreported = 0;
+  readonly #sink: Sink;
+  readonly #policy: Policy;
+  readonly #exitTimeoutMs: number;
+  #closed = false;
 
-  constructor(fd: number, options: WriterOptions = {}) {
-    this.#fd = fd;
-    this.#sync = options.sync ?? false;
-    this.#flushAt = options.flushAt ?? 64 * 1024;
-    this.#maxBuffered = options.maxBuffered ?? 16 * 1024 * 1024;
-    this.#overflow = options.overflow ?? "block";
-    this.#blockTimeoutMs = options.blockTimeoutMs ?? 30_000;
-    this.#pending = new ByteQueue(this.#maxBuffered);
-    writers.add(this);
-    installExitHook();
+  constructor(target: number | string, options: WriterOptions = {}) {
+    const policy = resolvePolicy(options);
+    this.#sink = typeof target === "number" ? sinkForFd(target) : sinkForPath(target);
+    this.#sink.refs++;
+    this.#sink.admit(policy.maxBuffered);
+    requestExitTimeout(policy.exitTimeoutMs);
+    this.#policy = policy;
+    this.#exitTimeoutMs = policy.exitTimeoutMs;
   }
 
   get dropped(): number {
-    return this.#dropped;
+    return this.#sink.dropped;
   }
 
-  /** The file descriptor written to. */
+  /** The file descriptor written to (on Linux, a pipe or terminal is written through a non-blocking descriptor of its own). */
   get fd(): number {
-    return this.#fd;
+    return this.#sink.target.fd;
   }
 
   write(line: string): void {
-    if (this.#broken) {
-      this.#dropped++;
-      return;
+    try {
+      this.#sink.append(line, this.#policy);
+    } catch (e) {
+      report(`writing to ${this.#sink.target.name}`, e);
     }
-    if (this.#overflow === "drop" && this.#buffered() >= this.#maxBuffered) {
-      this.#dropped++;
-      this.#droppedUnreported++;
-      this.#schedule();
-      return;
-    }
-    this.#batch += `${line}\n`;
-    if (this.#sync || this.#batch.length >= this.#flushAt) this.#drain(false);
-    else this.#schedule();
-    if (this.#overflow === "block" && this.#buffered() >= this.#maxBuffered) this.#drain(true);
   }
 
   flush(): void {
-    this.#drain(true);
+    this.#sink.flushUntil(Date.now() + this.#exitTimeoutMs);
   }
 
-  #buffered(): number {
-    return this.#batch.length + this.#pending.length;
-  }
-
-  /** The batch as UTF-8, in the reused buffer when it fits (UTF-8 takes at most 3 bytes per UTF-16 unit). */
-  #encodeBatch(): Buffer {
-    const batch = this.#batch;
-    this.#batch = "";
-    this.#scratch ??= Buffer.allocUnsafeSlow(Math.max(3 * this.#flushAt, 16 * 1024));
-    if (3 * batch.length > this.#scratch.length && Buffer.byteLength(batch) > this.#scratch.length) return Buffer.from(batch, "utf8");
-    return this.#scratch.subarray(0, this.#scratch.write(batch, 0, "utf8"));
-  }
-
-  /** Bytes written, 0 when the reader is not ready (EAGAIN), or the error that ends output. */
-  #tryWrite(data: Buffer): number | { error: unknown } {
-    try {
-      return writeSync(this.#fd, data);
-    } catch (e) {
-      return errorCode(e) === "EAGAIN" ? 0 : { error: e };
-    }
-  }
-
-  #schedule(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    // Not unref'd: an unref'd immediate does not keep the poll phase from
-    // blocking, so on an idle server the batch would wait for the next I/O.
-    setImmediate(() => {
-      this.#scheduled = false;
-      this.#drain(false);
-    });
-  }
-
-  #retryLater(): void {
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setTimeout(() => {
-      this.#scheduled = false;
-      this.#drain(false);
-    }, 2).unref();
-  }
-
-  /**
-   * Writes pending data and the batch. With `block`, waits out `EAGAIN`
-   * until everything is written (or the reader stays stuck past the timeout);
-   * otherwise leaves the rest pending and retries shortly.
-   */
-  #drain(block: boolean): void {
-    if (this.#broken) return;
-    if (this.#droppedUnreported > 0 && this.#pending.length === 0) {
-      const count = this.#droppedUnreported;
-      this.#droppedUnreported = 0;
-      this.#batch += `{"event":"structlog_lines_dropped","level":"warning","logger":"structlog","dropped":${count},"reason":"reader slower than logging; overflow policy 'drop'"}\n`;
-    }
-    if (this.#batch.length > 0) {
-      const data = this.#encodeBatch();
-      // The usual case, a reader keeping up: written straight from the reused buffer.
-      const written = this.#pending.length === 0 ? this.#tryWrite(data) : 0;
-      if (typeof written !== "number") {
-        this.#pending.push(data);
-        this.#giveUp(written.error, true);
-        return;
-      }
-      if (written < data.length) this.#pending.push(data.subarray(written));
-    }
-    let deadline = block ? Date.now() + this.#blockTimeoutMs : 0;
-    while (this.#pending.length > 0) {
-      const written = this.#tryWrite(this.#pending.peek());
-      if (typeof written !== "number") {
-        this.#giveUp(written.error, true);
-        return;
-      }
-      if (written === 0) {
-        if (!block) {
-          this.#retryLater();
-          return;
-        }
-        if (Date.now() > deadline) {
-          this.#giveUp(new Error(`reader made no progress for ${this.#blockTimeoutMs} ms`), false);
-          return;
-        }
-        sleep(1);
-        continue;
-      }
-      this.#pending.consume(written);
-      // The timeout is for a reader that makes no progress, not a slow one.
-      if (block) deadline = Date.now() + this.#blockTimeoutMs;
-    }
-  }
-
-  /**
-   * Drops what could not be written. A stuck reader (`permanent: false`)
-   * gets the count in a line of its own once it reads again; a gone reader
-   * (EPIPE, EBADF) ends output for good.
-   */
-  #giveUp(error: unknown, permanent: boolean): void {
-    const lost = this.#pending.clear();
-    this.#dropped += lost;
-    if (permanent) this.#broken = true;
-    else this.#droppedUnreported += lost;
-    report(`writing to fd ${this.#fd}`, error);
-  }
-
-  /** Stops tracking this writer for exit flushing (after a final flush). */
+  /** Flushes and detaches; the last writer of a file opened by path closes it. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.flush();
-    writers.delete(this);
+    release(this.#sink);
   }
 }
 
-/** A writer over a stream that has no file descriptor: batches, and respects 'drain'. */
+/** A writer over a stream that has no file descriptor: batches, respects 'drain', and drops past `maxBuffered`. */
 export class StreamWriter implements LineWriter {
   readonly #stream: Writable;
   readonly #maxBuffered: number;
@@ -259,10 +141,11 @@ export class StreamWriter implements LineWriter {
   #waitingForDrain = false;
   #scheduled = false;
   #dropped = 0;
+  #unreported = 0;
 
   constructor(stream: Writable, options: WriterOptions = {}) {
     this.#stream = stream;
-    this.#maxBuffered = options.maxBuffered ?? 16 * 1024 * 1024;
+    this.#maxBuffered = resolvePolicy(options).maxBuffered;
     stream.on("error", (e) => report("writing to stream", e));
   }
 
@@ -271,10 +154,15 @@ export class StreamWriter implements LineWriter {
   }
 
   write(line: string): void {
-    if (this.#batch.length >= this.#maxBuffered) {
+    if (this.#batch.length + this.#stream.writableLength >= this.#maxBuffered) {
       // A stream cannot be waited for synchronously: past the bound, drop and count.
       this.#dropped++;
+      this.#unreported++;
       return;
+    }
+    if (this.#unreported > 0) {
+      this.#batch += `{"event":"structlog_lines_dropped","level":"warning","logger":"structlog","timestamp":"${new Date().toISOString()}","dropped":${this.#unreported},"reason":"output buffer full: the stream is slower than the logging"}\n`;
+      this.#unreported = 0;
     }
     this.#batch += `${line}\n`;
     if (!this.#scheduled) {
@@ -304,19 +192,16 @@ export class StreamWriter implements LineWriter {
   }
 }
 
-const fdWriters = new Map<number, BufferedWriter>();
-
 /**
- * The shared writer for `fd`: every logger writing to one descriptor goes
- * through one batch, so their lines cannot interleave.
+ * A writer for `fd` with these options, over the output's shared queue:
+ * every writer of one output shares its queue, so their lines cannot
+ * interleave, and each keeps its own options.
+ *
+ * @example
+ * writerForFd(2, { sync: true });
  */
 export function writerForFd(fd: number, options: WriterOptions = {}): BufferedWriter {
-  let w = fdWriters.get(fd);
-  if (w === undefined) {
-    w = new BufferedWriter(fd, options);
-    fdWriters.set(fd, w);
-  }
-  return w;
+  return new BufferedWriter(fd, options);
 }
 
 /**
@@ -328,23 +213,17 @@ export function writerForFd(fd: number, options: WriterOptions = {}): BufferedWr
  * createWriter("/var/log/app.log");
  */
 export function createWriter(target: Writable | string | number, options: WriterOptions = {}): LineWriter {
-  if (typeof target === "number") return writerForFd(target, options);
-  if (typeof target === "string") {
-    const fd = openSync(target, "a");
-    return new BufferedWriter(fd, options);
-  }
+  if (typeof target === "number" || typeof target === "string") return new BufferedWriter(target, options);
   if (target === null || typeof target !== "object" || typeof (target as Writable).write !== "function") {
     throw new TypeError("writeLoggerFactory(target) needs a writable stream, a file path or a file descriptor.");
   }
   const fd = (target as { fd?: unknown }).fd;
-  if (typeof fd === "number") return writerForFd(fd, options);
+  if (typeof fd === "number") return new BufferedWriter(fd, options);
   return new StreamWriter(target as Writable, options);
 }
 
-/** Closes a file opened by {@link createWriter} for a path (tests, rotation). */
+/** Flushes a writer and, for the last writer of a file opened by {@link createWriter} for a path, closes it (tests, rotation). */
 export function closeWriter(writer: LineWriter): void {
-  if (writer instanceof BufferedWriter) {
-    writer.close();
-    if (![...fdWriters.values()].includes(writer) && writer.fd > 2) closeSync(writer.fd);
-  } else writer.flush();
+  if (writer instanceof BufferedWriter) writer.close();
+  else writer.flush();
 }

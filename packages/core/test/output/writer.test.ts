@@ -5,9 +5,22 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { wrapLogger } from "../../src/config.js";
-import { writeLoggerFactory } from "../../src/output/loggers.js";
-import { BufferedWriter, createWriter } from "../../src/output/writer.js";
+import { WriteLogger, writeLoggerFactory } from "../../src/output/loggers.js";
+import { BufferedWriter, closeWriter, createWriter, writerForFd } from "../../src/output/writer.js";
 import { jsonRenderer } from "../../src/renderers/json.js";
+import { captureReports } from "../../src/testing.js";
+import { fifo } from "./pipes.js";
+
+/** Resolves once `stream` has sent no data for 200 ms. */
+function quiet(stream: NodeJS.EventEmitter): Promise<void> {
+  return new Promise((resolve) => {
+    let timer = setTimeout(resolve, 200);
+    stream.on("data", () => {
+      clearTimeout(timer);
+      timer = setTimeout(resolve, 200);
+    });
+  });
+}
 
 function tempFile(): string {
   return join(mkdtempSync(join(tmpdir(), "structlog-")), "out.log");
@@ -52,6 +65,108 @@ describe("BufferedWriter", () => {
     for (let i = 0; i < 1000; i++) w.write("żółw🐢");
     w.flush();
     expect(readFileSync(file, "utf8")).toBe("żółw🐢\n".repeat(1000));
+  });
+});
+
+describe("writers sharing one output", () => {
+  it("keep each its own options: a sync writer made after a buffered one writes at once", () => {
+    const file = tempFile();
+    const fd = openSync(file, "a");
+    const buffered = writerForFd(fd);
+    const sync = writerForFd(fd, { sync: true });
+    buffered.write("buffered");
+    expect(readFileSync(file, "utf8")).toBe("");
+    sync.write("sync");
+    // One queue: the sync line goes out, after the line written before it.
+    expect(readFileSync(file, "utf8")).toBe("buffered\nsync\n");
+  });
+
+  it("keep each its own bound: a small maxBuffered drops, on the same pipe, where the default keeps every line", async () => {
+    const pipe = fifo();
+    const roomy = writerForFd(pipe.writeFd);
+    const tight = writerForFd(pipe.writeFd, { maxBuffered: 64 * 1024 });
+    const line = "y".repeat(1000);
+    // Nobody reads yet: the pipe takes 64 KiB, then everything waits in memory.
+    for (let i = 0; i < 200; i++) tight.write(line);
+    const droppedByTight = tight.dropped;
+    for (let i = 0; i < 200; i++) roomy.write(line);
+    const droppedAfterRoomy = roomy.dropped;
+    // Now read it all, and let the writers' retries empty the queue before closing.
+    const received: string[] = [];
+    pipe.reader.setEncoding("utf8").on("data", (d: string) => received.push(d));
+    pipe.reader.resume();
+    await quiet(pipe.reader);
+    closeWriter(roomy);
+    closeWriter(tight);
+    pipe.parentDone();
+    pipe.reader.destroy();
+    expect(droppedByTight).toBeGreaterThan(0);
+    expect(droppedAfterRoomy).toBe(droppedByTight);
+    const lines = received
+      .join("")
+      .split("\n")
+      .filter((l) => l !== "");
+    expect(lines.filter((l) => l === line)).toHaveLength(400 - droppedByTight);
+    expect(JSON.parse(lines.find((l) => l.startsWith("{")) ?? "{}")).toMatchObject({
+      event: "structlog_lines_dropped",
+      dropped: droppedByTight,
+    });
+  });
+
+  it("share one queue for a path opened twice, and the last to close it closes the file", () => {
+    const file = tempFile();
+    const a = createWriter(file);
+    const b = createWriter(file);
+    a.write("a");
+    b.write("b");
+    closeWriter(a);
+    expect(readFileSync(file, "utf8")).toBe("a\nb\n");
+    b.write("c");
+    closeWriter(b);
+    expect(readFileSync(file, "utf8")).toBe("a\nb\nc\n");
+  });
+
+  it.each([
+    [{ overflow: "wait" }, /overflow must be "drop" or "block"/],
+    [{ maxBufferd: 1 }, /unknown writer option "maxBufferd"; the options are sync, flushAt, maxBuffered/],
+    [{ flushAt: 0 }, /flushAt must be a whole number of at least 1/],
+  ])("reject %j at creation, saying what to change", (options, message) => {
+    expect(() => writerForFd(1, options as never)).toThrow(message);
+  });
+});
+
+describe("WriteLogger", () => {
+  it("writes a line for a renderer's output whose toString throws: its fields as JSON, reported once", () => {
+    const file = tempFile();
+    const writer = createWriter(file);
+    const rendered = {
+      event: "order_paid",
+      amount: 42,
+      toString() {
+        throw new Error("no string");
+      },
+    };
+    const reports = captureReports(() => new WriteLogger(writer).msg(rendered));
+    closeWriter(writer);
+    expect(reports).toEqual([expect.stringMatching(/^structlog: the processor chain failed: TypeError: its last step returned an object/)]);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({ event: "order_paid", amount: 42, toString: "[Function: toString]" });
+  });
+
+  it("writes a line for an output that is not an object and cannot be made a string", () => {
+    const file = tempFile();
+    const writer = createWriter(file);
+    const hostile = [
+      {
+        toString() {
+          throw new Error("no string");
+        },
+      },
+    ];
+    captureReports(() => new WriteLogger(writer).msg(hostile));
+    closeWriter(writer);
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual({
+      structlog_error: "the last step returned a object that cannot be made a string: [Unserializable: no string]",
+    });
   });
 });
 

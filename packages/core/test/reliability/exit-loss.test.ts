@@ -5,52 +5,10 @@
  * table, pipe included, against pino.) The fixture is the one the benchmark
  * runs for both loggers, so the app's handlers are the same.
  */
-import { spawn } from "node:child_process";
-import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runApp } from "../output/run-app.js";
 
-const fixture = new URL("../fixtures/reliability-exit.mjs", import.meta.url).pathname;
 const LINES = 100_000;
-
-interface Outcome {
-  readonly numbered: number;
-  readonly torn: number;
-  readonly events: readonly unknown[];
-  readonly code: number | null;
-}
-
-function run(mode: string, target: "stdout to a file" | "file writer", signal?: NodeJS.Signals): Promise<Outcome> {
-  const dir = mkdtempSync(join(tmpdir(), "structlog-exit-"));
-  const file = join(dir, "out.log");
-  const toFile = target === "stdout to a file";
-  const args = [fixture, "structlog", mode, String(LINES), toFile ? "stdout" : `file:${file}`];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ["ignore", toFile ? openSync(file, "w") : "ignore", "pipe"] });
-    child.stderr?.setEncoding("utf8").on("data", (d: string) => {
-      if (signal !== undefined && d.includes("ready")) child.kill(signal);
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const seen = new Set<unknown>();
-      const events: unknown[] = [];
-      let torn = 0;
-      for (const line of readFileSync(file, "utf8").split("\n")) {
-        if (line === "") continue;
-        try {
-          const record = JSON.parse(line) as { event?: unknown; i?: unknown };
-          if (record.event === "line") seen.add(record.i);
-          else events.push(record.event);
-        } catch {
-          torn++;
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-      resolve({ numbered: seen.size, torn, events, code });
-    });
-  });
-}
 
 const ENDINGS: ReadonlyArray<readonly [string, string, NodeJS.Signals | undefined, number, string | undefined]> = [
   ["a natural exit", "natural", undefined, 0, undefined],
@@ -62,14 +20,19 @@ const ENDINGS: ReadonlyArray<readonly [string, string, NodeJS.Signals | undefine
   ["SIGINT handled by the app", "signal", "SIGINT", 130, "sigint_received"],
 ];
 
-for (const target of ["stdout to a file", "file writer"] as const) {
-  describe(`no line is lost at exit (${target}, ${LINES.toLocaleString("en-US")} lines)`, () => {
+for (const output of ["stdout to a file", "file writer"] as const) {
+  describe(`no line is lost at exit (${output}, ${LINES.toLocaleString("en-US")} lines)`, () => {
     it.each(ENDINGS)("%s", async (_name, mode, signal, code, lastEvent) => {
-      const outcome = await run(mode, target, signal);
-      expect(outcome.code).toBe(code);
-      expect(outcome.torn).toBe(0);
-      expect(outcome.numbered).toBe(LINES);
-      expect(outcome.events).toEqual(lastEvent === undefined ? [] : [lastEvent]);
+      const run = await runApp({ mode, lines: LINES, output, ...(signal === undefined ? {} : { signal }) });
+      expect(run.code).toBe(code);
+      expect(run.torn).toBe(0);
+      expect(run.numbered.line).toBe(LINES);
+      expect(run.events).toEqual(lastEvent === undefined ? [] : [lastEvent]);
+    });
+
+    it("keeps the lines of an exit handler registered after the first line, and a worker's lines", async () => {
+      const run = await runApp({ mode: "exit0", lines: LINES, output, lateExitLines: 10, workerLines: 10_000 });
+      expect(run).toMatchObject({ code: 0, numbered: { line: LINES, late_exit: 10, worker_line: 10_000 }, torn: 0 });
     });
   });
 }
