@@ -78,8 +78,10 @@ function count(text: string): Omit<AppRun, "code"> {
       torn++;
       continue;
     }
-    if (typeof record.event === "string" && typeof record.i === "number") (seen[record.event] ??= new Set()).add(record.i);
-    else events.push(record.event);
+    if (typeof record.event === "string" && typeof record.i === "number") {
+      seen[record.event] ??= new Set();
+      seen[record.event]?.add(record.i);
+    } else events.push(record.event);
   }
   return { numbered: Object.fromEntries(Object.entries(seen).map(([event, set]) => [event, set.size])), events, torn };
 }
