@@ -174,26 +174,30 @@ export class OutputQueue {
    * `below` bytes are held.
    */
   #drain(wait: Wait, below = -1): void {
-    if (this.#broken) return;
-    if (this.#pending.length === 0 && this.#batch.length === 0 && this.#unreported > 0 && !this.#midLine) {
-      this.#batch += this.#droppedLine();
+    for (;;) {
+      if (this.#broken) return;
+      if (this.#batch.length > 0) {
+        const data = this.#encodeBatch();
+        // The usual case, a reader keeping up: written straight from the reused buffer.
+        const written = this.#pending.length === 0 ? this.#writeOut(data, wait) : 0;
+        if (written < 0) return;
+        if (written < data.length) this.#pending.push(data.subarray(written));
+      }
+      while (this.#pending.length > 0 && this.buffered > below) {
+        const view = this.#pending.peek();
+        const written = this.#writeOut(view, wait, true);
+        if (written < 0) return;
+        this.#pending.consume(written);
+        if (written < view.length) break;
+      }
+      // Output has resumed (all written): the count of dropped lines goes out now, in a line of its own.
+      if (this.#pending.length === 0 && this.#unreported > 0) {
+        this.#batch += this.#droppedLine();
+        continue;
+      }
+      if (this.#pending.length > 0) this.#schedule(true);
+      return;
     }
-    if (this.#batch.length > 0) {
-      const data = this.#encodeBatch();
-      // The usual case, a reader keeping up: written straight from the reused buffer.
-      const written = this.#pending.length === 0 ? this.#writeOut(data, wait) : 0;
-      if (written < 0) return;
-      if (written < data.length) this.#pending.push(data.subarray(written));
-    }
-    while (this.#pending.length > 0 && this.buffered > below) {
-      const view = this.#pending.peek();
-      const written = this.#writeOut(view, wait, true);
-      if (written < 0) return;
-      this.#pending.consume(written);
-      if (written < view.length) break;
-    }
-    if (this.#pending.length > 0) this.#schedule(true);
-    else if (this.#unreported > 0 && !exitState.exiting) this.#schedule(true);
   }
 
   /** The batch as UTF-8, in the reused buffer when it fits (UTF-8 takes at most 3 bytes per UTF-16 unit). */
