@@ -2,10 +2,22 @@
  * `redact({ paths, censor })`: replaces secrets anywhere in the event dict.
  *
  * Paths are compiled once, at creation, into a tree; a log call walks only
- * the branches that exist in its event. The event dict itself belongs to the
- * call and is changed in place, but every object below it belongs to the
- * caller: those are copied on write, along the redacted path only, so the
- * caller's objects are never changed.
+ * the branches that exist in its event. The rules (docs/reliability.md
+ * compares them with pino's):
+ * - a path starts at the event dict: `password` is the top-level field only;
+ * - keys match whatever their case (`headers.authorization` catches
+ *   `Authorization`): redacting more than asked is the safe mistake;
+ *   `caseSensitive: true` turns that off;
+ * - a key looks into Maps as into objects (`m.password` finds the Map
+ *   entry `"password"`);
+ * - arrays are transparent to keys: `users.password` (or `*.password`)
+ *   censors the password of every user in an array, at any nesting of
+ *   arrays (`items[*].token` over an array of arrays); `[0]` is an index,
+ *   `*` or `[*]` every key or item.
+ *
+ * The event dict belongs to the call and is changed in place, but every
+ * object below it belongs to the caller: those are copied on write, along
+ * the redacted path only, so the caller's objects are never changed.
  */
 
 import { markProcessor } from "../brand.js";
@@ -20,19 +32,22 @@ export interface RedactProcessorOptions {
   /**
    * Where secrets are: `"password"`, `"user.password"`, `"items[0].token"`,
    * `'headers["x-api-key"]'` (or `headers.x-api-key`), `"*.password"` (a
-   * wildcard is one whole segment: every key of an object, every item of an
-   * array), `"headers.*"`.
+   * wildcard is one whole segment: every key of an object or Map, every
+   * item of an array), `"headers.*"`. See the module comment for how keys
+   * meet arrays, Maps and case.
    */
   readonly paths: readonly string[];
   /** The replacement, or a function computing it. Default `"[Redacted]"`. */
   readonly censor?: unknown;
+  /** Match keys exactly as written. Default `false`: any case. */
+  readonly caseSensitive?: boolean;
 }
 
 interface PathNode {
   /** Replace the value here (and ignore deeper paths). */
   terminal: boolean;
-  readonly keys: string[];
-  readonly children: PathNode[];
+  /** Children by key (lower-cased unless case-sensitive). */
+  readonly children: Map<string, PathNode>;
   wildcard: PathNode | undefined;
 }
 
@@ -40,6 +55,7 @@ const WILDCARD = Symbol("wildcard");
 type Segment = string | typeof WILDCARD;
 
 const PLAIN_SEGMENT = /^[^.[\]"'\s*]+$/;
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
 
 function pathError(path: unknown, why: string): TypeError {
   return new TypeError(
@@ -90,10 +106,10 @@ export function parsePath(path: unknown): Segment[] {
 }
 
 function newNode(): PathNode {
-  return { terminal: false, keys: [], children: [], wildcard: undefined };
+  return { terminal: false, children: new Map(), wildcard: undefined };
 }
 
-function compile(paths: readonly string[]): PathNode {
+function compile(paths: readonly string[], fold: (key: string) => string): PathNode {
   const root = newNode();
   for (const path of paths) {
     let node = root;
@@ -102,12 +118,13 @@ function compile(paths: readonly string[]): PathNode {
         node.wildcard ??= newNode();
         node = node.wildcard;
       } else {
-        let index = node.keys.indexOf(segment);
-        if (index === -1) {
-          index = node.keys.push(segment) - 1;
-          node.children.push(newNode());
+        const key = fold(segment);
+        let child = node.children.get(key);
+        if (child === undefined) {
+          child = newNode();
+          node.children.set(key, child);
         }
-        node = node.children[index] as PathNode;
+        node = child;
       }
     }
     node.terminal = true;
@@ -124,6 +141,16 @@ function shallowCopy(obj: object): Record<string, unknown> {
 }
 
 /**
+ * The node that applies inside each item of an array met at `node`: its
+ * children named by a key that is not an index (arrays are transparent to
+ * keys); undefined when there are none.
+ */
+function throughArrays(node: PathNode): PathNode | undefined {
+  const children = new Map([...node.children].filter(([key]) => !ARRAY_INDEX.test(key)));
+  return children.size === 0 ? undefined : { terminal: false, children, wildcard: undefined };
+}
+
+/**
  * Processor: replaces the values at `paths` with `censor`, in any event.
  * Missing paths are skipped; the caller's objects are never changed (copy on
  * write). Throws at creation, saying what to change, for a path it cannot
@@ -136,42 +163,108 @@ export function redact(options: RedactProcessorOptions): Processor {
   if (options === null || typeof options !== "object" || !Array.isArray(options.paths) || options.paths.length === 0) {
     throw new TypeError('redact() takes { paths: [...] }, a non-empty array of paths such as ["user.password", "headers.*"].');
   }
-  const root = compile(options.paths);
+  const fold = options.caseSensitive === true ? (key: string) => key : (key: string) => key.toLowerCase();
+  const root = compile(options.paths, fold);
   const censorOption = options.censor === undefined ? "[Redacted]" : options.censor;
   const censorFn = typeof censorOption === "function" ? (censorOption as Censor) : undefined;
   const trail: string[] = [];
+  const through = new WeakMap<PathNode, PathNode | null>();
+  const throughNode = (node: PathNode): PathNode | undefined => {
+    let t = through.get(node);
+    if (t === undefined) {
+      t = throughArrays(node) ?? null;
+      through.set(node, t);
+    }
+    return t ?? undefined;
+  };
 
   /** `value` with the redactions of `node` applied (the same value if none applied). */
   function redacted(value: unknown, node: PathNode): unknown {
     if (node.terminal) return censorFn === undefined ? censorOption : censorFn(value, [...trail]);
     if (typeof value !== "object" || value === null) return value;
-    return visit(value, node);
+    if (Array.isArray(value)) return visitArray(value, node);
+    if (value instanceof Map) return visitMap(value, node);
+    return visitObject(value, node);
   }
 
-  /** `obj`, or a copy of it with the redactions of `node` applied. */
-  function visit(obj: object, node: PathNode): object {
+  /** `value` (found at `key`) with the redactions of `child` applied, `key` on the trail meanwhile. */
+  function step(key: string, value: unknown, child: PathNode): unknown {
+    trail.push(key);
+    try {
+      return redacted(value, child);
+    } finally {
+      trail.pop();
+    }
+  }
+
+  /** `obj`, or a copy of it with the redactions of `node` applied to its own keys. */
+  function visitObject(obj: object, node: PathNode): object {
     let copy: Record<string, unknown> | undefined;
     const apply = (key: string, child: PathNode) => {
-      // A key matched both by name and by a wildcard gets both, one after the other.
-      const current = copy ?? (obj as Record<string, unknown>);
-      if (!Object.hasOwn(current, key)) return;
+      const current = (copy ?? obj) as Record<string, unknown>;
       const value = current[key];
-      trail.push(key);
-      const next = redacted(value, child);
-      trail.pop();
+      const next = step(key, value, child);
       if (next === value) return;
       copy ??= shallowCopy(obj);
       defineField(copy, key, next);
     };
-    for (let i = 0; i < node.keys.length; i++) apply(node.keys[i] as string, node.children[i] as PathNode);
-    if (node.wildcard !== undefined) for (const key of Object.keys(obj)) apply(key, node.wildcard);
+    for (const key of Object.keys(obj)) {
+      // A key matched both by name and by a wildcard gets both, one after the other.
+      const named = node.children.get(fold(key));
+      if (named !== undefined) apply(key, named);
+      if (node.wildcard !== undefined) apply(key, node.wildcard);
+    }
     return copy ?? obj;
+  }
+
+  /** `map`, or a copy with the redactions of `node` applied to its entries (string keys by name, any key by a wildcard). */
+  function visitMap(map: Map<unknown, unknown>, node: PathNode): Map<unknown, unknown> {
+    let copy: Map<unknown, unknown> | undefined;
+    const apply = (key: unknown, child: PathNode) => {
+      const current = (copy ?? map).get(key);
+      const next = step(String(key), current, child);
+      if (next === current) return;
+      copy ??= new Map(map);
+      copy.set(key, next);
+    };
+    for (const key of map.keys()) {
+      const named = typeof key === "string" ? node.children.get(fold(key)) : undefined;
+      if (named !== undefined) apply(key, named);
+      if (node.wildcard !== undefined) apply(key, node.wildcard);
+    }
+    return copy ?? map;
+  }
+
+  /**
+   * `arr`, or a copy with the redactions of `node` applied: to an item by
+   * its index, to every item by a wildcard, and, for the keys `node` names,
+   * inside every item (arrays are transparent to keys).
+   */
+  function visitArray(arr: unknown[], node: PathNode): unknown[] {
+    let copy: unknown[] | undefined;
+    const apply = (i: number, child: PathNode) => {
+      const current = (copy ?? arr)[i];
+      const next = step(String(i), current, child);
+      if (next === current) return;
+      copy ??= arr.slice();
+      copy[i] = next;
+    };
+    const inside = throughNode(node);
+    for (const [key, child] of node.children) {
+      if (ARRAY_INDEX.test(key) && Number(key) < arr.length) apply(Number(key), child);
+    }
+    if (node.wildcard !== undefined || inside !== undefined) {
+      for (let i = 0; i < arr.length; i++) {
+        if (node.wildcard !== undefined) apply(i, node.wildcard);
+        if (inside !== undefined) apply(i, inside);
+      }
+    }
+    return copy ?? arr;
   }
 
   return markProcessor((_logger, _method, eventDict: EventDict) => {
     // The event dict is this call's own: its fields are replaced in place.
     const apply = (key: string, child: PathNode) => {
-      if (!Object.hasOwn(eventDict, key)) return;
       trail.length = 1;
       trail[0] = key;
       let next: unknown;
@@ -185,8 +278,11 @@ export function redact(options: RedactProcessorOptions): Processor {
       }
       if (next !== eventDict[key]) defineField(eventDict, key, next);
     };
-    for (let i = 0; i < root.keys.length; i++) apply(root.keys[i] as string, root.children[i] as PathNode);
-    if (root.wildcard !== undefined) for (const key of Object.keys(eventDict)) apply(key, root.wildcard);
+    for (const key of Object.keys(eventDict)) {
+      const named = root.children.get(fold(key));
+      if (named !== undefined) apply(key, named);
+      if (root.wildcard !== undefined) apply(key, root.wildcard);
+    }
     return eventDict;
   });
 }

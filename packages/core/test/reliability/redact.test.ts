@@ -106,8 +106,8 @@ describe("redact()", () => {
     expect(out.calls[0]?.rendered).not.toMatch(/hunter2|Bearer abc/);
   });
 
-  it("leaves the input unchanged and censors every path that exists (property)", () => {
-    const key = fc.constantFrom("a", "b", "c", "password", "__proto__");
+  it("leaves the input unchanged and censors every value a path names (property)", () => {
+    const key = fc.constantFrom("a", "b", "password", "Password", "TOKEN", "token", "__proto__", "0");
     const tree = fc.letrec<{ node: unknown }>((tie) => ({
       node: fc.oneof(
         { depthSize: "small" },
@@ -115,30 +115,130 @@ describe("redact()", () => {
         fc.integer(),
         fc.dictionary(key, tie("node"), { maxKeys: 4 }),
         fc.array(tie("node"), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.oneof(key, fc.integer()), tie("node")), { maxLength: 3 }).map((entries) => new Map(entries)),
       ),
     })).node;
     const path = fc
       .array(fc.oneof(key, fc.constant("*"), fc.constantFrom("[0]", "[*]")), { minLength: 1, maxLength: 3 })
       .map((segments) => segments.reduce((p, s) => (s.startsWith("[") ? `${p === "" ? "x" : p}${s}` : p === "" ? s : `${p}.${s}`), ""));
     fc.assert(
-      fc.property(fc.dictionary(key, tree, { maxKeys: 4 }), fc.array(path, { minLength: 1, maxLength: 3 }), (fields, paths) => {
-        const before = structuredClone(fields);
-        const out = run(paths, { ...fields });
-        expect(fields).toEqual(before);
-        for (const p of paths) for (const value of valuesAt(out, parsePath(p))) expect(value).toBe("[Redacted]");
-      }),
+      fc.property(
+        fc.dictionary(key, tree, { maxKeys: 4 }),
+        fc.array(path, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        (fields, paths, caseSensitive) => {
+          const before = structuredClone(fields);
+          const out = redact({ paths, caseSensitive })({ msg: () => undefined }, "info", { ...fields }) as EventDict;
+          expect(fields).toEqual(before);
+          const fold = caseSensitive ? (k: string) => k : (k: string) => k.toLowerCase();
+          for (const p of paths) for (const value of valuesAt(out, parsePath(p), fold)) expect(value).toBe("[Redacted]");
+        },
+      ),
       { numRuns: 500 },
     );
   });
 });
 
-/** The values at a parsed path (a wildcard expands), for checking the property above. */
-function valuesAt(value: unknown, segments: ReturnType<typeof parsePath>): unknown[] {
+describe("redact() over Maps, arrays and keys in another case (issue 9, finding 6)", () => {
+  it("looks into a Map as into an object, and leaves the caller's Map alone", () => {
+    const m = new Map<unknown, unknown>([
+      ["password", "S-MAP"],
+      ["user", "ann"],
+    ]);
+    const out = run(["m.password"], { m });
+    expect(out.m).toEqual(
+      new Map([
+        ["password", "[Redacted]"],
+        ["user", "ann"],
+      ]),
+    );
+    expect(m.get("password")).toBe("S-MAP");
+  });
+
+  it("censors every entry of a Map with a wildcard, whatever the key", () => {
+    const m = new Map<unknown, unknown>([
+      [1, "one"],
+      ["k", "two"],
+    ]);
+    expect(run(["m.*"], { m }).m).toEqual(
+      new Map<unknown, unknown>([
+        [1, "[Redacted]"],
+        ["k", "[Redacted]"],
+      ]),
+    );
+  });
+
+  it("censors *.password over an array: the password of every item", () => {
+    expect(run(["*.password"], { users: [{ password: "S-ARR", name: "ann" }, { password: "S-ARR2" }] })).toEqual({
+      users: [{ password: "[Redacted]", name: "ann" }, { password: "[Redacted]" }],
+    });
+  });
+
+  it("censors items[*].token over arrays of arrays", () => {
+    expect(run(["items[*].token"], { items: [[{ token: "S-AOA" }], [{ token: "S-AOA2" }, { other: 1 }]] })).toEqual({
+      items: [[{ token: "[Redacted]" }], [{ token: "[Redacted]" }, { other: 1 }]],
+    });
+  });
+
+  it("looks through arrays for a key: users.password censors every user's", () => {
+    expect(run(["users.password"], { users: [{ password: "p1" }, [{ password: "p2" }]] })).toEqual({
+      users: [{ password: "[Redacted]" }, [{ password: "[Redacted]" }]],
+    });
+  });
+
+  it("keeps an index an index: items[0].token censors the first item only", () => {
+    expect(run(["items[0].token"], { items: [{ token: "t0" }, { token: "t1" }] })).toEqual({
+      items: [{ token: "[Redacted]" }, { token: "t1" }],
+    });
+  });
+
+  it("matches headers.authorization against Authorization, and any other case", () => {
+    expect(run(["headers.authorization"], { headers: { Authorization: "S-CASE", AUTHORIZATION: "S-CASE2", accept: "*/*" } })).toEqual({
+      headers: { Authorization: "[Redacted]", AUTHORIZATION: "[Redacted]", accept: "*/*" },
+    });
+    expect(run(["Password"], { password: "p" })).toEqual({ password: "[Redacted]" });
+  });
+
+  it("matches the case exactly with caseSensitive: true", () => {
+    const out = redact({ paths: ["headers.authorization"], caseSensitive: true })({ msg: () => undefined }, "info", {
+      headers: { Authorization: "kept", authorization: "gone" },
+    });
+    expect(out).toEqual({ headers: { Authorization: "kept", authorization: "[Redacted]" } });
+  });
+
+  it("gives the censor function the path as found, with indices", () => {
+    const paths: string[] = [];
+    run(["*.Token"], { items: [{ token: "a" }] }, (_v: unknown, path: readonly string[]) => {
+      paths.push(path.join("."));
+      return "x";
+    });
+    expect(paths).toEqual(["items.0.token"]);
+  });
+});
+
+type Fold = (key: string) => string;
+
+/**
+ * The values a parsed path names, by the rules of redact() written out
+ * plainly: keys match after `fold`, in objects and Maps; a key looks through
+ * arrays into every item; an index names an item; a wildcard names every
+ * key, entry or item.
+ */
+function valuesAt(value: unknown, segments: ReturnType<typeof parsePath>, fold: Fold): unknown[] {
   if (segments.length === 0) return [value];
   if (typeof value !== "object" || value === null) return [];
   const [head, ...rest] = segments;
-  const keys = typeof head === "string" ? [head] : Object.keys(value);
-  return keys.filter((k) => Object.hasOwn(value, k)).flatMap((k) => valuesAt((value as Record<string, unknown>)[k], rest));
+  if (Array.isArray(value)) {
+    if (typeof head !== "string") return value.flatMap((item) => valuesAt(item, rest, fold));
+    if (/^(0|[1-9]\d*)$/.test(head)) return Number(head) < value.length ? valuesAt(value[Number(head)], rest, fold) : [];
+    return value.flatMap((item) => valuesAt(item, segments, fold));
+  }
+  if (value instanceof Map) {
+    const entries = [...value].filter(([k]) => typeof head !== "string" || (typeof k === "string" && fold(k) === fold(head)));
+    return entries.flatMap(([, v]) => valuesAt(v, rest, fold));
+  }
+  const keys = Object.keys(value).filter((k) => typeof head !== "string" || fold(k) === fold(head));
+  return keys.flatMap((k) => valuesAt((value as Record<string, unknown>)[k], rest, fold));
 }
 
 describe("redact() at creation", () => {
