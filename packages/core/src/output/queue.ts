@@ -185,7 +185,7 @@ export class OutputQueue {
       }
       while (this.#pending.length > 0 && this.buffered > below) {
         const view = this.#pending.peek();
-        const written = this.#writeOut(view, wait, true);
+        const written = this.#writeOut(view, wait);
         if (written < 0) return;
         this.#pending.consume(written);
         if (written < view.length) break;
@@ -210,11 +210,11 @@ export class OutputQueue {
   }
 
   /**
-   * Writes `data` in pieces (see the module comment); returns how many
-   * bytes went out, or -1 when output has ended. `once`: stop after the
-   * first piece that is not written whole (the caller re-reads its view).
+   * Writes `data` in pieces (see the module comment), waiting for the
+   * reader as `wait` says; returns how many bytes went out, or -1 when
+   * output has ended.
    */
-  #writeOut(data: Buffer, wait: Wait, once = false): number {
+  #writeOut(data: Buffer, wait: Wait): number {
     let offset = 0;
     while (offset < data.length) {
       const end = this.#pieceEnd(data, offset);
@@ -234,7 +234,6 @@ export class OutputQueue {
         this.#midLine = data[offset - 1] !== 10;
         if (!this.#midLine) this.#lineWaitLeft = FINISH_LINE_MS;
         if (wait.kind === "until" && wait.reset) wait.deadline = Date.now() + wait.timeoutMs;
-        if (once && offset < end) return offset;
         continue;
       }
       if (!this.#waitForReader(wait)) return offset;

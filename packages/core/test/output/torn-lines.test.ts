@@ -68,6 +68,14 @@ describe("the main thread and worker threads writing one pipe", () => {
   });
 });
 
+describe("a reader that starts only as the app exits", () => {
+  it("still gets every line of 30 KB: the exit flush waits for it", async () => {
+    const run = await runIntoSlowPipe(["--workers", "0", "--lines", "60", "--bytes", "30000"], 1000);
+    expect(run.torn).toBe(0);
+    expect(run.perWriter).toEqual({ main: 60 });
+  });
+});
+
 describe("two loggers writing one pipe through descriptors of their own (stdout and /dev/stdout)", () => {
   it("tear no line of 100 KB", async () => {
     const run = await runIntoSlowPipe(["--workers", "0", "--lines", "80", "--bytes", "100000", "--dev-stdout"], 300);
