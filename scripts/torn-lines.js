@@ -6,8 +6,9 @@
 //   big lines: a logger on stdout and one on /dev/stdout, 80 lines of 100 KB;
 //   both: two worker threads and the main thread, 2,000 lines of 20 KB each.
 //
-// Counts the lines that arrive whole and the torn ones (a line that does not
-// parse). test/output/torn-lines.test.ts runs smaller versions in the test
+// Counts the lines that arrive whole, the torn ones (a line that does not
+// parse), and those structlog dropped and counted (its bound is 16 MiB: the
+// first case logs 20 MB while nobody reads for 1.5 s). test/output/torn-lines.test.ts runs smaller versions in the test
 // command. The figures go in docs/reliability.md.
 //
 // Run (after a build): flock /tmp/bench.lock node scripts/torn-lines.js
@@ -36,16 +37,18 @@ function run(logger, args) {
     child.on("close", () => {
       let whole = 0;
       let torn = 0;
+      let counted = 0;
       for (const line of Buffer.concat(chunks).toString("utf8").split("\n")) {
         if (line === "") continue;
         try {
-          JSON.parse(line);
-          whole++;
+          const record = JSON.parse(line);
+          if (record.event === "structlog_lines_dropped") counted += record.dropped;
+          else whole++;
         } catch {
           torn++;
         }
       }
-      resolve({ whole, torn });
+      resolve({ whole, torn, counted });
     });
   });
 }
@@ -56,9 +59,13 @@ for (const [name, args, expected] of CASES) {
   for (const logger of LOGGERS) {
     const results = [];
     for (let round = 0; round < ROUNDS; round++) results.push(await run(logger, args));
-    const torn = results.map((r) => r.torn);
-    const whole = results.map((r) => r.whole);
-    cells.push(`${Math.min(...torn)}–${Math.max(...torn)} torn, ${Math.min(...whole).toLocaleString("en-US")}–${Math.max(...whole).toLocaleString("en-US")} whole`);
+    const range = (key) => {
+      const xs = results.map((r) => r[key]);
+      const [lo, hi] = [Math.min(...xs), Math.max(...xs)].map((x) => x.toLocaleString("en-US"));
+      return lo === hi ? lo : `${lo}–${hi}`;
+    };
+    const counted = logger === "structlog" ? `, ${range("counted")} dropped and counted` : "";
+    cells.push(`${range("torn")} torn, ${range("whole")} whole${counted}`);
   }
   rows.push(`| ${name} (${expected.toLocaleString("en-US")} lines) | ${cells.join(" | ")} |`);
   process.stderr.write(`${rows.at(-1)}\n`);
