@@ -13,7 +13,7 @@ export const MAX_DEPTH = 64;
 /** How many items of an array, Map or Set are written; the rest are counted (`"[N more items]"`). */
 export const MAX_ITEMS = 1000;
 /** How many values one walk visits; past it, objects become `"[Truncated]"`. */
-export const MAX_NODES = 100_000;
+export const MAX_NODES = 20_000;
 /** How many fields a text renderer writes; the rest are counted. The JSON renderer stops at its byte budget instead. */
 export const MAX_FIELDS = 1000;
 /** The renderers' default `maxStringLength`: longer strings are cut (see {@link truncateString}). */

@@ -274,6 +274,7 @@ function walk(value: unknown, state: Walk, depth: number, errorShaped: boolean):
     state.cut = true;
     return "[Truncated]";
   }
+  state.chars += 2; // its brackets
   try {
     if (!errorShaped && isError(obj)) return errorShape(obj, state, depth);
     state.ancestors.add(obj);

@@ -102,11 +102,19 @@ describe("long arrays, Maps and Sets", () => {
 });
 
 describe("values too big to write", () => {
-  it("stop at MAX_NODES values when shared references would multiply them", () => {
+  it("stop at the budget when shared references would multiply them", () => {
     let dag: unknown = "leaf";
     for (let i = 0; i < 40; i++) dag = [dag, dag]; // 2^40 leaves if written out
-    expect(JSON.stringify(toJsonSafe(dag))).toContain('"[Truncated]"');
-    expect(JSON.stringify(toJsonSafe(dag)).length).toBeLessThan(MAX_NODES * 20);
+    const out = JSON.stringify(toJsonSafe(dag));
+    expect(out).toMatch(/"\[Truncated\]"|more items\]"/);
+    expect(out.length).toBeLessThan(DEFAULT_MAX_LINE_BYTES + 1000);
+  });
+
+  it(`stop at MAX_NODES (${MAX_NODES.toLocaleString("en-US")}) objects, whatever the character budget`, () => {
+    const objects = Array.from({ length: MAX_ITEMS }, () => Array.from({ length: 50 }, () => ({})));
+    const out = JSON.stringify(toJsonSafe(objects, DEFAULT_MAX_STRING_LENGTH, 10_000_000));
+    expect(out.match(/\{\}/g)?.length).toBeLessThanOrEqual(MAX_NODES);
+    expect(out).toMatch(/"\[\d+ more items\]"\]$/);
   });
 
   it("stop at about maxChars characters, saying how many items are left out", () => {
