@@ -12,8 +12,9 @@
 // answered of sent), the app's peak RSS, the lines logged, delivered,
 // dropped and counted (structlog's count: in count lines in the output, and
 // on stderr for a reader that is gone or too slow at exit; pino counts
-// nothing), lost without a count, and how the app ended. The figures go in
-// docs/reliability.md.
+// nothing), lost without a count, and how the app ended, and how long after
+// its last line (the exit flush: structlog waits up to exitTimeoutMs, 2 s;
+// pino until its buffer is written). The figures go in docs/reliability.md.
 //
 // Run (after a build): flock /tmp/bench.lock node scripts/stalled-reader.js
 // Options: SECONDS=10 ROUNDS=1 CASES=stopped,slow,gone LOGGERS=structlog,pino
@@ -64,6 +65,7 @@ function runCase(logger, name) {
     const latencies = [];
     let sent = 0;
     let probing;
+    let doneAt;
     const pending = [];
     child.stderr.setEncoding("utf8").on("data", (d) => {
       stderr += d;
@@ -74,9 +76,10 @@ function runCase(logger, name) {
           pending.push(probe(Number(port)).then((ms) => ms !== undefined && latencies.push(ms)));
         }, 20);
       }
-      if (stderr.includes('"done":true') && probing !== undefined) {
+      if (stderr.includes('"done":true') && probing !== undefined && probing !== null) {
         clearInterval(probing);
         probing = null;
+        doneAt = Date.now();
       }
     });
     // Whatever happens, the run ends: a logger that never lets go is killed and says so.
@@ -100,7 +103,8 @@ function runCase(logger, name) {
       let ended = exit === undefined ? "no exit event" : `exit ${exit.exit}`;
       if (signal === "SIGKILL") ended = "killed: still running";
       else if (crash !== undefined) ended = `crashed (${crash})`;
-      resolve({ latencies, sent, appReport, readerReport, atExit, ended, code });
+      const exitMs = doneAt === undefined ? undefined : Date.now() - doneAt;
+      resolve({ latencies, sent, appReport, readerReport, atExit, ended, code, exitMs });
     });
   });
 }
@@ -126,7 +130,7 @@ for (const name of CASES) {
       const where = logger === "structlog" ? ` (${n(rd.counted)} in count lines)` : "";
       const uncounted = (a.lines ?? 0) - (rd.flood ?? 0) - counted;
       rows.push(
-        `| ${READERS[name].title} | ${logger} | ${ms(pct(l, 50))} / ${ms(pct(l, 99))} / ${ms(Math.max(...l))} | ${n(l.length)} of ${n(r.sent)} | ${n(a.maxRssMiB)} | ${n(a.lines)} | ${n(rd.flood)} | ${n(counted)}${where} | ${n(uncounted)} | ${r.ended} |`,
+        `| ${READERS[name].title} | ${logger} | ${ms(pct(l, 50))} / ${ms(pct(l, 99))} / ${ms(Math.max(...l))} | ${n(l.length)} of ${n(r.sent)} | ${n(a.maxRssMiB)} | ${n(a.lines)} | ${n(rd.flood)} | ${n(counted)}${where} | ${n(uncounted)} | ${r.ended}, ${(r.exitMs / 1000).toFixed(1)} s after its last line |`,
       );
       process.stderr.write(`${rows.at(-1)}\n`);
     }

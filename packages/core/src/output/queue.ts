@@ -56,8 +56,17 @@ function errorCode(e: unknown): string | undefined {
 }
 
 /** What the writer waits for when the reader is not ready. */
-type Wait = { readonly kind: "none" } | { readonly kind: "until"; deadline: number; readonly timeoutMs: number; readonly reset: boolean };
-const NO_WAIT: Wait = { kind: "none" };
+type Wait =
+  | { readonly kind: "none"; left: number }
+  | { readonly kind: "until"; deadline: number; readonly timeoutMs: number; readonly reset: boolean };
+
+/**
+ * The most one drain writes without waiting before it lets the event loop
+ * turn: a reader that comes back after a stall takes the backlog in steps
+ * of this size, one per turn, so the app never spends a long turn writing.
+ */
+export const MAX_BYTES_PER_TURN = 256 * 1024;
+const noWait = (): Wait => ({ kind: "none", left: MAX_BYTES_PER_TURN });
 
 export class OutputQueue {
   readonly target: Target;
@@ -112,7 +121,7 @@ export class OutputQueue {
     if (this.#unreported > 0) this.#batch += this.#droppedLine();
     this.#batch += `${line}\n`;
     if (exitState.exiting) this.flushUntil(exitState.deadline);
-    else if (policy.sync || WRITE_AT_ONCE || this.#batch.length >= policy.flushAt) this.#drain(NO_WAIT);
+    else if (policy.sync || WRITE_AT_ONCE || this.#batch.length >= policy.flushAt) this.#drain(noWait());
     else this.#schedule(false);
     return true;
   }
@@ -144,7 +153,7 @@ export class OutputQueue {
 
   /** Writes what the reader takes now, without waiting. */
   flushNow(): void {
-    this.#drain(NO_WAIT);
+    this.#drain(noWait());
   }
 
   #droppedLine(): string {
@@ -158,12 +167,13 @@ export class OutputQueue {
     this.#scheduled = true;
     const run = () => {
       this.#scheduled = false;
-      this.#drain(NO_WAIT);
+      this.#drain(noWait());
     };
     // Retries of a slow reader wait a little and let the process exit; the
-    // end-of-turn flush is ref'd, since an unref'd immediate does not keep
-    // the poll phase from blocking: on an idle server the batch would wait
-    // for the next I/O.
+    // end-of-turn flush (and the next step of a backlog the reader is
+    // taking) is ref'd, since an unref'd immediate does not keep the poll
+    // phase from blocking: on an idle server the batch would wait for the
+    // next I/O.
     if (retry) setTimeout(run, 2).unref();
     else setImmediate(run);
   }
@@ -195,7 +205,8 @@ export class OutputQueue {
         this.#batch += this.#droppedLine();
         continue;
       }
-      if (this.#pending.length > 0) this.#schedule(true);
+      // More to write: at once next turn if this drain stopped at its step, a little later if the reader was not ready.
+      if (this.#pending.length > 0) this.#schedule(!(wait.kind === "none" && wait.left <= 0));
       return;
     }
   }
@@ -217,6 +228,8 @@ export class OutputQueue {
   #writeOut(data: Buffer, wait: Wait): number {
     let offset = 0;
     while (offset < data.length) {
+      // A drain without waiting stops at its step, at a line's end.
+      if (wait.kind === "none" && wait.left <= 0 && !this.#midLine) return offset;
       const end = this.#pieceEnd(data, offset);
       let n: number;
       try {
@@ -233,7 +246,8 @@ export class OutputQueue {
         offset += n;
         this.#midLine = data[offset - 1] !== 10;
         if (!this.#midLine) this.#lineWaitLeft = FINISH_LINE_MS;
-        if (wait.kind === "until" && wait.reset) wait.deadline = Date.now() + wait.timeoutMs;
+        if (wait.kind === "none") wait.left -= n;
+        else if (wait.reset) wait.deadline = Date.now() + wait.timeoutMs;
         continue;
       }
       if (!this.#waitForReader(wait)) return offset;

@@ -13,6 +13,11 @@ import { fifo } from "../output/pipes.js";
 
 const flood = new URL("../fixtures/flood-app.mjs", import.meta.url).pathname;
 
+/** Prints a figure for docs/reliability.md with RELIABILITY_FIGURES=1; a green run stays quiet. */
+function figure(text: string): void {
+  if (process.env.RELIABILITY_FIGURES !== undefined) console.log(text);
+}
+
 interface AppReport {
   readonly done: true;
   readonly lines: number;
@@ -105,7 +110,7 @@ function expectGapsCounted(delivered: Delivered): void {
 describe("a reader that stops while the app logs 40 MB (default policy, maxBuffered 4 MiB)", () => {
   it("does not hold the app up: it finishes before anything is read, within the memory bound, and every line is delivered or counted where it is missing", async () => {
     const run = await runFlood(["--megabytes", "40", "--max-buffered-mib", "4"], "after done");
-    console.log(`stopped reader: ${JSON.stringify(run.report)}, ${run.delivered.counts.length} count lines`); // recorded in docs/reliability.md
+    figure(`stopped reader: ${JSON.stringify(run.report)}, ${run.delivered.counts.length} count lines`);
     expect(run.code).toBe(0);
     expect(run.delivered.torn).toBe(0);
     expect(run.report.dropped).toBeGreaterThan(0);
@@ -132,7 +137,7 @@ describe("a reader that never reads again", () => {
 describe('a slow reader with overflow "block"', () => {
   it("gets every line, in order, while the app holds at most maxBuffered", async () => {
     const run = await runFlood(["--megabytes", "20", "--overflow", "block", "--max-buffered-mib", "4"], "slowly");
-    console.log(`slow reader, block: ${JSON.stringify(run.report)}`); // recorded in docs/reliability.md
+    figure(`slow reader, block: ${JSON.stringify(run.report)}`);
     expect(run.code).toBe(0);
     expect(run.delivered.torn).toBe(0);
     expect(run.report.dropped).toBe(0);
@@ -184,7 +189,7 @@ describe("a reader that goes away (node app.js | head -1)", () => {
     expect(result.code).toBe(0);
     expect(result.stdout.trim().split("\n")).toHaveLength(1);
     const report = JSON.parse(result.stderr.split("\n").find((l) => l.startsWith("{")) ?? "{}") as { idleCpuMs: number; dropped: number };
-    console.log(`after head -1: ${JSON.stringify(report)}`); // recorded in docs/reliability.md
+    figure(`after head -1: ${JSON.stringify(report)}`);
     // An idle second costs a few milliseconds; a spinning writer would take most of it.
     expect(report.idleCpuMs).toBeLessThan(250);
     // Every line after the pipe broke is counted as dropped, the 100,000 "after" lines included.
