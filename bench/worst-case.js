@@ -72,7 +72,12 @@ for (const [name, call, pinoCall] of CALLS) {
   for (const chain of Object.values(CHAINS)) {
     const out = structlog.writeLoggerFactory("/dev/null")();
     const log = structlog.wrapLogger(
-      { msg: (line) => ((bytes = Math.max(bytes, Buffer.byteLength(line))), out.msg(line)) },
+      {
+        msg: (line) => {
+          bytes = Math.max(bytes, Buffer.byteLength(line));
+          out.msg(line);
+        },
+      },
       { processors: chain },
     );
     cells.push(fmt(time(() => call(log))));
@@ -80,7 +85,11 @@ for (const [name, call, pinoCall] of CALLS) {
   let pinoCell = "–";
   if (pinoCall !== undefined) {
     let pinoBytes = 0;
-    const dest = { write: (s) => (pinoBytes = Math.max(pinoBytes, Buffer.byteLength(s))) };
+    const dest = {
+      write: (s) => {
+        pinoBytes = Math.max(pinoBytes, Buffer.byteLength(s));
+      },
+    };
     const pn = pino({}, dest);
     try {
       pinoCell = `${fmt(time(() => pinoCall(pn)))}, ${(pinoBytes / 1024).toFixed(0)} KiB`;
