@@ -99,12 +99,14 @@ function runCase(logger, name) {
       const exit = json((r) => "exit" in r);
       const crash = /^(\w*Error)[^\n]*\n/m.exec(stderr.replace(/^structlog: .*$/gm, ""))?.[1];
       // Lines structlog could not write at exit (a reader that will not take them), reported on stderr.
-      const atExit = Number(/took too long at exit[^;]*; (\d+) lines dropped/.exec(stderr)?.[1] ?? 0);
+      const exitReport = /took too long at exit[^;]*; (\d+) lines dropped(?:, and (\d+) dropped earlier)?/.exec(stderr);
+      const atExit = Number(exitReport?.[1] ?? 0);
+      const earlierAtExit = Number(exitReport?.[2] ?? 0);
       let ended = exit === undefined ? "no exit event" : `exit ${exit.exit}`;
       if (signal === "SIGKILL") ended = "killed: still running";
       else if (crash !== undefined) ended = `crashed (${crash})`;
       const exitMs = doneAt === undefined ? undefined : Date.now() - doneAt;
-      resolve({ latencies, sent, appReport, readerReport, atExit, ended, code, exitMs });
+      resolve({ latencies, sent, appReport, readerReport, atExit, earlierAtExit, ended, code, exitMs });
     });
   });
 }
@@ -127,7 +129,7 @@ for (const name of CASES) {
       const { latencies: l, appReport: a, readerReport: rd } = r;
       // structlog's own count: what it dropped while running (overflow, EPIPE), and at exit.
       const counted = logger === "structlog" ? (a.dropped ?? 0) + r.atExit : 0;
-      const where = logger === "structlog" ? ` (${n(rd.counted)} in count lines)` : "";
+      const where = logger === "structlog" ? ` (${n(rd.counted)} in count lines, ${n(r.atExit + r.earlierAtExit)} on stderr at exit)` : "";
       const uncounted = (a.lines ?? 0) - (rd.flood ?? 0) - counted;
       rows.push(
         `| ${READERS[name].title} | ${logger} | ${ms(pct(l, 50))} / ${ms(pct(l, 99))} / ${ms(Math.max(...l))} | ${n(l.length)} of ${n(r.sent)} | ${n(a.maxRssMiB)} | ${n(a.lines)} | ${n(rd.flood)} | ${n(counted)}${where} | ${n(uncounted)} | ${r.ended}, ${(r.exitMs / 1000).toFixed(1)} s after its last line |`,

@@ -31,6 +31,7 @@ export interface Policy {
   readonly maxBuffered: number;
   readonly overflow: "block" | "drop";
   readonly blockTimeoutMs: number;
+  readonly exitTimeoutMs: number;
 }
 
 /** How long a line that is partly out may wait for the reader before the rest is left for later. */
@@ -72,6 +73,8 @@ export class OutputQueue {
   readonly target: Target;
   /** Lines dropped on this output so far: overflow, a reader gone, the exit deadline. */
   dropped = 0;
+  /** How long the exit flush waits for this output: the largest `exitTimeoutMs` of the writers that wrote to it. */
+  exitTimeoutMs = 0;
   #batch = "";
   // A batch is encoded into one reused buffer and written from it; only what
   // a slow reader has not taken is copied, into reused chunks.
@@ -85,6 +88,17 @@ export class OutputQueue {
   #scheduled = false;
   #broken = false;
   #unreported = 0;
+  // Where the count lines are, to tell at the end the drops whose count
+  // never reached the reader: in the batch (UTF-16 offsets just past each
+  // count line) and in the pending bytes (positions in the stream of bytes
+  // ever made pending).
+  #batchCounts: Array<{ readonly at: number; readonly dropped: number }> = [];
+  #pendingCounts: Array<{ readonly end: number; readonly dropped: number }> = [];
+  #pendingStart = 0;
+  #pendingEnd = 0;
+  /** The error that ended output, and how much of the data being written went out before it. */
+  #failure: unknown;
+  #failedAt = 0;
   /** Writers attached (for closing a file opened by path). */
   refs = 0;
 
@@ -108,6 +122,7 @@ export class OutputQueue {
 
   /** Appends one line (a newline is added) under `policy`; false when it was dropped. */
   append(line: string, policy: Policy): boolean {
+    if (policy.exitTimeoutMs > this.exitTimeoutMs) this.exitTimeoutMs = policy.exitTimeoutMs;
     if (this.#broken) {
       this.dropped++;
       return false;
@@ -118,7 +133,7 @@ export class OutputQueue {
       this.#schedule(true);
       return false;
     }
-    if (this.#unreported > 0) this.#batch += this.#droppedLine();
+    if (this.#unreported > 0) this.#addCountLine();
     this.#batch += `${line}\n`;
     if (exitState.exiting) this.flushUntil(exitState.deadline);
     else if (policy.sync || WRITE_AT_ONCE || this.#batch.length >= policy.flushAt) this.#drain(noWait());
@@ -156,10 +171,30 @@ export class OutputQueue {
     this.#drain(noWait());
   }
 
-  #droppedLine(): string {
+  /** Appends the line that reports the lines dropped since the last one. */
+  #addCountLine(): void {
     const count = this.#unreported;
     this.#unreported = 0;
-    return `{"event":"structlog_lines_dropped","level":"warning","logger":"structlog","timestamp":"${new Date().toISOString()}","dropped":${count},"reason":"output buffer full: the reader is slower than the logging"}\n`;
+    this.#batch += `{"event":"structlog_lines_dropped","level":"warning","logger":"structlog","timestamp":"${new Date().toISOString()}","dropped":${count},"reason":"output buffer full: the reader is slower than the logging"}\n`;
+    this.#batchCounts.push({ at: this.#batch.length, dropped: count });
+  }
+
+  /** Makes the unwritten tail of a batch (`batch`, encoded as `data`, of which `written` bytes went out) pending. */
+  #keepPending(batch: string, data: Buffer, written: number): void {
+    for (const { at, dropped } of this.#batchCounts) {
+      const end = at === batch.length ? data.length : Buffer.byteLength(batch.slice(0, at));
+      if (end > written) this.#pendingCounts.push({ end: this.#pendingEnd + end - written, dropped });
+    }
+    this.#pending.push(data.subarray(written));
+    this.#pendingEnd += data.length - written;
+  }
+
+  /** Forgets `n` written bytes, and the count lines among them. */
+  #consume(n: number): void {
+    this.#pending.consume(n);
+    this.#pendingStart += n;
+    while (this.#pendingCounts.length > 0 && (this.#pendingCounts[0] as { end: number }).end <= this.#pendingStart)
+      this.#pendingCounts.shift();
   }
 
   #schedule(retry: boolean): void {
@@ -187,22 +222,33 @@ export class OutputQueue {
     for (;;) {
       if (this.#broken) return;
       if (this.#batch.length > 0) {
+        const batch = this.#batch;
         const data = this.#encodeBatch();
         // The usual case, a reader keeping up: written straight from the reused buffer.
         const written = this.#pending.length === 0 ? this.#writeOut(data, wait) : 0;
-        if (written < 0) return;
-        if (written < data.length) this.#pending.push(data.subarray(written));
+        if (written < 0) {
+          this.#keepPending(batch, data, this.#failedAt);
+          this.#batchCounts = [];
+          this.#giveUp(this.#failure, true);
+          return;
+        }
+        if (written < data.length) this.#keepPending(batch, data, written);
+        this.#batchCounts = [];
       }
       while (this.#pending.length > 0 && this.buffered > below) {
         const view = this.#pending.peek();
         const written = this.#writeOut(view, wait);
-        if (written < 0) return;
-        this.#pending.consume(written);
+        if (written < 0) {
+          this.#consume(this.#failedAt);
+          this.#giveUp(this.#failure, true);
+          return;
+        }
+        this.#consume(written);
         if (written < view.length) break;
       }
       // Output has resumed (all written): the count of dropped lines goes out now, in a line of its own.
       if (this.#pending.length === 0 && this.#unreported > 0) {
-        this.#batch += this.#droppedLine();
+        this.#addCountLine();
         continue;
       }
       // More to write: at once next turn if this drain stopped at its step, a little later if the reader was not ready.
@@ -236,8 +282,9 @@ export class OutputQueue {
         n = writeSync(this.target.fd, data, offset, end - offset);
       } catch (e) {
         if (errorCode(e) !== "EAGAIN") {
-          this.#pending.push(data.subarray(offset));
-          this.#giveUp(e, true);
+          // The caller makes the unwritten rest pending and gives up; data's first `offset` bytes went out.
+          this.#failure = e;
+          this.#failedAt = offset;
           return -1;
         }
         n = 0;
@@ -287,13 +334,25 @@ export class OutputQueue {
    * count in a line of its own once it reads again.
    */
   #giveUp(error: unknown, permanent: boolean): void {
-    const lost = this.#pending.clear() + countLines(this.#batch);
+    // Count lines are not log lines; the drops they would have reported are told here instead.
+    const counts = [...this.#pendingCounts, ...this.#batchCounts];
+    const lost = this.#pending.clear() + countLines(this.#batch) - counts.length;
+    // Drops not yet in a count line, and those whose count line is being dropped here.
+    const uncounted = counts.reduce((sum, c) => sum + c.dropped, this.#unreported);
     this.#batch = "";
+    this.#batchCounts = [];
+    this.#pendingCounts = [];
+    this.#pendingStart = this.#pendingEnd;
     this.#midLine = false;
     this.dropped += lost;
+    // What is told here is not told again in a count line.
+    this.#unreported = 0;
     if (permanent) this.#broken = true;
-    else this.#unreported += lost;
-    report(`writing to ${this.target.name}`, lost > 0 ? new Error(`${errorText(error)}; ${lost} lines dropped`) : error);
+    const earlier = uncounted > 0 ? `, and ${uncounted} dropped earlier, whose count could not be written` : "";
+    report(
+      `writing to ${this.target.name}`,
+      lost + uncounted > 0 ? new Error(`${errorText(error)}; ${lost} lines dropped${earlier}`) : error,
+    );
   }
 }
 

@@ -23,6 +23,8 @@ export const DEFAULT_EXIT_TIMEOUT_MS = 2000;
 export interface Sink {
   readonly target: Pick<Target, "fd" | "key" | "name">;
   readonly dropped: number;
+  /** How long the exit flush waits for this output (the largest of its writers' `exitTimeoutMs`). */
+  readonly exitTimeoutMs: number;
   refs: number;
   admit(maxBuffered: number): void;
   append(line: string, policy: Policy): boolean;
@@ -36,6 +38,7 @@ class RemoteSink implements Sink {
   readonly #sender: WorkerSender;
   dropped = 0;
   refs = 0;
+  readonly exitTimeoutMs = 0;
 
   constructor(target: Pick<Target, "fd" | "key" | "name">, sender: WorkerSender) {
     this.target = target;
@@ -58,7 +61,6 @@ class RemoteSink implements Sink {
 }
 
 const sinks = new Map<string, Sink>();
-let exitTimeoutMs = DEFAULT_EXIT_TIMEOUT_MS;
 let exitHookInstalled = false;
 
 const bridge = listenForWorkers((fd, key, line, dropped) => {
@@ -69,7 +71,14 @@ const bridge = listenForWorkers((fd, key, line, dropped) => {
 });
 
 /** Worker lines are written under the main thread's default bound, and dropped past it (a worker cannot wait for the main thread). */
-const WORKER_POLICY: Policy = { sync: false, flushAt: 64 * 1024, maxBuffered: 16 * 1024 * 1024, overflow: "drop", blockTimeoutMs: 0 };
+const WORKER_POLICY: Policy = {
+  sync: false,
+  flushAt: 64 * 1024,
+  maxBuffered: 16 * 1024 * 1024,
+  overflow: "drop",
+  blockTimeoutMs: 0,
+  exitTimeoutMs: DEFAULT_EXIT_TIMEOUT_MS,
+};
 
 function register(target: Target): Sink {
   const sender = target.stream ? workerSender() : undefined;
@@ -97,18 +106,13 @@ export function sinkForPath(path: string): Sink {
 export function release(sink: Sink): void {
   sink.refs--;
   if (sink.refs > 0 || !(sink instanceof OutputQueue) || !sink.target.owned) return;
-  sink.flushUntil(Date.now() + exitTimeoutMs);
+  sink.flushUntil(Date.now() + sink.exitTimeoutMs);
   sinks.delete(sink.target.key);
   try {
     closeSync(sink.target.fd);
   } catch {
     // Already closed: nothing left to release.
   }
-}
-
-/** Raises the bound of the exit flush (the largest any writer asked for). */
-export function requestExitTimeout(ms: number): void {
-  if (ms > exitTimeoutMs) exitTimeoutMs = ms;
 }
 
 /**
@@ -120,14 +124,20 @@ export function requestExitTimeout(ms: number): void {
  * process.on("SIGTERM", () => { flushAll(); process.exit(0); });
  */
 export function flushAll(): void {
-  const deadline = Date.now() + exitTimeoutMs;
-  for (const sink of sinks.values()) sink.flushUntil(deadline);
+  const start = Date.now();
+  for (const sink of sinks.values()) sink.flushUntil(start + sink.exitTimeoutMs);
 }
 
 function onExit(): void {
   bridge?.drain();
-  exitState.deadline = Date.now() + exitTimeoutMs;
-  for (const sink of sinks.values()) sink.flushUntil(exitState.deadline);
+  const start = Date.now();
+  let longest = 0;
+  for (const sink of sinks.values()) {
+    sink.flushUntil(start + sink.exitTimeoutMs);
+    longest = Math.max(longest, sink.exitTimeoutMs);
+  }
+  // Lines logged after this (by exit handlers registered later) are written at once, within the same bound.
+  exitState.deadline = start + longest;
   exitState.exiting = true;
 }
 

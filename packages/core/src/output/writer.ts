@@ -14,7 +14,7 @@
 import type { Writable } from "node:stream";
 import { report } from "../report.js";
 import type { Policy } from "./queue.js";
-import { DEFAULT_EXIT_TIMEOUT_MS, release, requestExitTimeout, type Sink, sinkForFd, sinkForPath } from "./queues.js";
+import { DEFAULT_EXIT_TIMEOUT_MS, release, type Sink, sinkForFd, sinkForPath } from "./queues.js";
 
 export { flushAll } from "./queues.js";
 
@@ -35,7 +35,11 @@ export interface WriterOptions {
   readonly overflow?: "block" | "drop";
   /** With `block`: how long to wait for a reader that makes no progress before dropping. Default 30 s. */
   readonly blockTimeoutMs?: number;
-  /** How long the exit flush (and `flushAll()`) may wait for a slow reader, in all. Default 2 s. */
+  /**
+   * How long the exit flush (and `flushAll()`, `flush()`) may wait for a
+   * slow reader, in all; an output waits as long as the largest of the
+   * writers that wrote to it ask. Default 2 s.
+   */
   readonly exitTimeoutMs?: number;
 }
 
@@ -60,7 +64,7 @@ function positive(options: WriterOptions, name: keyof WriterOptions, fallback: n
 }
 
 /** The policy of `options`, checked: a mistake throws here, at creation, saying what to change. */
-export function resolvePolicy(options: WriterOptions): Policy & { readonly exitTimeoutMs: number } {
+export function resolvePolicy(options: WriterOptions): Policy {
   if (options === null || typeof options !== "object") throw new TypeError('writer options must be an object, e.g. { overflow: "drop" }.');
   for (const key of Object.keys(options)) {
     if (!KNOWN_OPTIONS.has(key))
@@ -98,7 +102,6 @@ export class BufferedWriter implements LineWriter {
     this.#sink = typeof target === "number" ? sinkForFd(target) : sinkForPath(target);
     this.#sink.refs++;
     this.#sink.admit(policy.maxBuffered);
-    requestExitTimeout(policy.exitTimeoutMs);
     this.#policy = policy;
     this.#exitTimeoutMs = policy.exitTimeoutMs;
   }

@@ -52,11 +52,12 @@ function parse(text: string): Delivered {
 /**
  * Runs the flood app into a real pipe, read "after done": once the app has
  * said it is done (so an app that waited for its reader would never
- * finish), "after exit": once it has exited, or "slowly", from the start.
+ * finish), "after exit": once it has exited, or from the start "slowly"
+ * (5 ms after each chunk) or at a "trickle" (50 ms after each chunk).
  */
 function runFlood(
   args: string[],
-  reading: "after done" | "after exit" | "slowly",
+  reading: "after done" | "after exit" | "slowly" | "trickle",
 ): Promise<{ report: AppReport; delivered: Delivered; stderr: string; code: number | null }> {
   const pipe = fifo();
   return new Promise((resolve, reject) => {
@@ -66,14 +67,14 @@ function runFlood(
     const read = () => {
       pipe.reader.on("data", (d: Buffer) => {
         chunks.push(d);
-        if (reading === "slowly") {
+        if (reading === "slowly" || reading === "trickle") {
           pipe.reader.pause();
-          setTimeout(() => pipe.reader.resume(), 5);
+          setTimeout(() => pipe.reader.resume(), reading === "slowly" ? 5 : 50);
         }
       });
       pipe.reader.resume();
     };
-    if (reading === "slowly") read();
+    if (reading === "slowly" || reading === "trickle") read();
     let stderr = "";
     child.stderr?.setEncoding("utf8").on("data", (d: string) => {
       stderr += d;
@@ -131,6 +132,20 @@ describe("a reader that never reads again", () => {
       /structlog: writing to fd 1 failed: Error: the reader took too long at exit \(exitTimeoutMs\); \d+ lines dropped \(reported once\)/,
     );
     expect(run.delivered.torn).toBe(0);
+  });
+});
+
+describe("a reader slower than the logging, still behind at exit", () => {
+  it("gets every line or its count: in count lines, or on stderr for what the exit flush could not write", async () => {
+    const run = await runFlood(["--megabytes", "20", "--max-buffered-mib", "2", "--exit-timeout-ms", "200"], "trickle");
+    expect(run.code).toBe(0);
+    const atExit = /; (\d+) lines dropped(?:, and (\d+) dropped earlier, whose count could not be written)? \(reported once\)/.exec(
+      run.stderr,
+    );
+    expect(atExit).not.toBeNull();
+    const counted = run.delivered.counts.reduce((sum, c) => sum + c.dropped, 0);
+    const droppedAtExit = Number(atExit?.[1]) + Number(atExit?.[2] ?? 0);
+    expect(run.delivered.numbered.length + counted + droppedAtExit).toBe(run.report.lines);
   });
 });
 
