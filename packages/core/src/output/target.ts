@@ -44,7 +44,11 @@ export const PIPE_BUF = 4096;
 
 /** The key and kind of `fd`, or an error for a descriptor that is not open. */
 export function describe(fd: number): { key: string; stream: boolean } {
-  const st = fstatSync(fd);
+  // BigInt stats: under vitest, a plain fstatSync at this point made a later
+  // require() resolve a package through its symlink (type-is found the
+  // hoisted media-typer 0.3 and Express failed to parse a body); the BigInt
+  // variant does not touch whatever that shares. Plain Node is unaffected.
+  const st = fstatSync(fd, { bigint: true });
   const stream = st.isFIFO() || st.isSocket() || (st.isCharacterDevice() && isatty(fd));
   return { key: `${st.dev}:${st.ino}`, stream };
 }
