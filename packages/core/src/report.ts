@@ -5,6 +5,7 @@
  * same way. `captureReports()` in testing.ts reads this channel in tests.
  */
 import { writeSync } from "node:fs";
+import { nonBlocking } from "./output/target.js";
 
 /** Where report lines go, and which keys were already reported there. */
 interface Channel {
@@ -12,11 +13,15 @@ interface Channel {
   readonly seen: Set<string>;
 }
 
+/** stderr, through a descriptor that never waits (a report must not stall the app on a full pipe). */
+let stderrFd: number | undefined;
+
 function writeStderr(line: string): void {
   try {
-    writeSync(2, `${line}\n`);
+    stderrFd ??= nonBlocking(2);
+    writeSync(stderrFd, `${line}\n`);
   } catch {
-    // stderr itself is gone: there is nowhere left to report to.
+    // stderr is gone, or full (EAGAIN): there is nowhere to report to now, and waiting would stall the app.
   }
 }
 

@@ -1,36 +1,11 @@
 import fc from "fast-check";
 import { errWithCause } from "pino-std-serializers";
 import { describe, expect, it } from "vitest";
-import { wrapLogger } from "../src/config.js";
 import { safeStringify } from "../src/json-line.js";
 import { MAX_ITEMS } from "../src/limits.js";
-import { jsonRenderer } from "../src/renderers/json.js";
 import { isError, serializeError, toJsonSafe } from "../src/serialize.js";
-import { CapturingLogger } from "../src/testing.js";
-import type { ProcessorChain } from "../src/types.js";
 import { anythingAll } from "./reliability/arbitraries.js";
-import { expectJsonLine } from "./reliability/checks.js";
-
-function jsonLogger() {
-  const out = new CapturingLogger();
-  const log = wrapLogger(out, { processors: [jsonRenderer()] as unknown as ProcessorChain });
-  return { log, line: () => out.calls.at(-1)?.rendered as string };
-}
-
-const getPrototypeOfThrows = () =>
-  new Proxy(
-    {},
-    {
-      getPrototypeOf() {
-        throw new Error("trap");
-      },
-    },
-  );
-const revoked = () => {
-  const { proxy, revoke } = Proxy.revocable({}, {});
-  revoke();
-  return proxy;
-};
+import { getPrototypeOfThrows, revokedProxy } from "./renderers/helpers.js";
 
 describe("safeStringify()", () => {
   it("leaves the caller's object as it was: BigInt, Map, long string, nested values", () => {
@@ -99,51 +74,9 @@ describe("serializeError()", () => {
   });
 });
 
-describe("a proxy that cannot be inspected", () => {
-  it.each([
-    ["a throwing getPrototypeOf trap", getPrototypeOfThrows],
-    ["a revoked proxy", revoked],
-  ])("as a field, with %s, is rendered by the JSON renderer without a fallback", (_name, make) => {
-    const { log, line } = jsonLogger();
-    expect(() => log.info("e", { v: make() })).not.toThrow();
-    expect(expectJsonLine(line())).toEqual({ event: "e", v: expect.stringMatching(/^\[Unserializable/) });
-  });
-
-  it("is not an Error, and asking does not throw", () => {
+describe("isError()", () => {
+  it("says a proxy that cannot be inspected is not an Error, without throwing", () => {
     expect(isError(getPrototypeOfThrows())).toBe(false);
-    expect(isError(revoked())).toBe(false);
-  });
-});
-
-describe("the JSON renderer", () => {
-  it.each([
-    ["", {}],
-    ["with sorted keys", { sortKeys: true }],
-  ])("%s treats a field named toJSON as a field, not as the line's serializer", (_name, options) => {
-    const out = new CapturingLogger();
-    const log = wrapLogger(out, { processors: [jsonRenderer(options)] as unknown as ProcessorChain });
-    log.info("e", { toJSON: () => "forged" });
-    expect(expectJsonLine(out.calls[0]?.rendered)).toEqual({ event: "e", toJSON: "[Function: toJSON]" });
-  });
-
-  it("escapes DEL, C1 controls and U+2028/U+2029, which JSON.stringify leaves raw", () => {
-    const { log, line } = jsonLogger();
-    log.info("e", { v: "\u009b2J\u0085\u007f\u2028\u2029" });
-    expect(line()).toBe('{"v":"\\u009b2J\\u0085\\u007f\\u2028\\u2029","event":"e"}');
-    expect(JSON.parse(line()).v).toBe("\u009b2J\u0085\u007f\u2028\u2029");
-  });
-
-  it("renders a Map nested in a plain object as its entries, not {}", () => {
-    const { log, line } = jsonLogger();
-    log.info("e", { a: { m: new Map([["k", 1]]) } });
-    expect(JSON.parse(line()).a).toEqual({ m: { k: 1 } });
-  });
-
-  it("writes a sparse array of a hundred million holes as its first items", () => {
-    const sparse: unknown[] = [];
-    sparse[1e8] = 1;
-    const { log, line } = jsonLogger();
-    log.info("e", { a: { sparse } });
-    expect(line().length).toBeLessThan(10_000);
+    expect(isError(revokedProxy())).toBe(false);
   });
 });

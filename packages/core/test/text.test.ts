@@ -1,10 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { wrapLogger } from "../src/config.js";
-import { keyValueRenderer } from "../src/renderers/key-value.js";
-import { CapturingLogger } from "../src/testing.js";
 import { escapeControl, repr, str } from "../src/text.js";
-import type { ProcessorChain } from "../src/types.js";
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const RAW_CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -61,19 +57,5 @@ describe("str()", () => {
 
   it("writes anything else as repr()", () => {
     expect(str(1n)).toBe("1n");
-  });
-});
-
-describe("the key-value renderer", () => {
-  it("escapes the message of a value that throws while being written", () => {
-    const hostile = {
-      [Symbol.for("nodejs.util.inspect.custom")]() {
-        throw new Error("line one\nline two\u001b[31m");
-      },
-    };
-    const out = new CapturingLogger();
-    const log = wrapLogger(out, { processors: [keyValueRenderer()] as unknown as ProcessorChain });
-    log.info("e", { v: hostile });
-    expect(out.calls[0]?.rendered).toBe("v=[Unserializable: line one\\nline two\\x1B[31m] event='e'");
   });
 });

@@ -72,6 +72,20 @@ export function targetFor(fd: number, owned: boolean, name = `fd ${fd}`): Target
   return { fd, key, stream, owned, name };
 }
 
+/**
+ * A descriptor for writing to `fd` that never waits: `fd` reopened
+ * non-blocking if it is a pipe or terminal (see the module comment), else
+ * `fd` itself (a file, which does not make a writer wait).
+ */
+export function nonBlocking(fd: number): number {
+  try {
+    const { stream } = describe(fd);
+    return (stream ? reopenNonBlocking(fd) : undefined) ?? fd;
+  } catch {
+    return fd;
+  }
+}
+
 function reopenNonBlocking(fd: number): number | undefined {
   if (process.platform !== "linux") return undefined;
   try {

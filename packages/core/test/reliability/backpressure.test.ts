@@ -162,6 +162,40 @@ describe('a slow reader with overflow "block"', () => {
   });
 });
 
+describe("a stderr that nobody reads", () => {
+  it("does not hold the app up when structlog reports a failure there", async () => {
+    // The app fills its stderr pipe (through a non-blocking descriptor of its
+    // own), then makes a processor throw, which is reported on stderr. The
+    // pipe's reader (sleep) never reads: a report waiting for it would keep
+    // the app from saying "survived" until sleep ends.
+    const dist = new URL("../../dist/index.js", import.meta.url).href;
+    const script = `
+      import * as s from ${JSON.stringify(dist)};
+      import { openSync, writeSync, constants } from "node:fs";
+      const fd = openSync("/proc/self/fd/2", constants.O_WRONLY | constants.O_NONBLOCK);
+      try { for (;;) writeSync(fd, Buffer.alloc(4096, 101)); } catch {}
+      const boom = () => { throw new Error("boom"); };
+      const log = s.wrapLogger({ msg: (line) => process.stdout.write(line + "\\n") }, { processors: [boom, s.processors.jsonRenderer()] });
+      log.info("after_the_report");
+      process.stdout.write("survived\\n");
+    `;
+    const app = `${JSON.stringify(process.execPath)} --input-type=module -e '${script.replace(/'/g, "'\\''")}'`;
+    const reader = "(sleep 10; echo reader_gone >&3)";
+    const child = spawn("sh", ["-c", `exec 3>&1; ${app} 2>&1 1>&3 | ${reader}`], { stdio: ["ignore", "pipe", "ignore"], detached: true });
+    const stdout = await new Promise<string>((resolve) => {
+      let text = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        text += d;
+        if (text.includes("survived") || text.includes("reader_gone")) resolve(text);
+      });
+    });
+    process.kill(-(child.pid as number), "SIGKILL");
+    expect(stdout).toContain('"event":"after_the_report"');
+    expect(stdout).toContain("survived");
+    expect(stdout).not.toContain("reader_gone");
+  });
+});
+
 describe("a reader that goes away (node app.js | head -1)", () => {
   it("costs the app no CPU once it has noticed: it neither crashes nor spins", async () => {
     // The app floods a pipe that head closes, then idles for a second and
