@@ -12,6 +12,7 @@
  * reader that is gone ends output, reported once on stderr.
  */
 import type { Writable } from "node:stream";
+import { checkOptions, type OptionSpec } from "../options.js";
 import { report } from "../report.js";
 import type { Policy } from "./queue.js";
 import { DEFAULT_EXIT_TIMEOUT_MS, release, type Sink, sinkForFd, sinkForPath } from "./queues.js";
@@ -53,33 +54,37 @@ export interface LineWriter {
   readonly dropped: number;
 }
 
-const KNOWN_OPTIONS = new Set(["sync", "flushAt", "maxBuffered", "overflow", "blockTimeoutMs", "exitTimeoutMs"]);
+const WRITER_OPTIONS: OptionSpec = {
+  sync: "boolean",
+  flushAt: "number",
+  maxBuffered: "number",
+  overflow: "string",
+  blockTimeoutMs: "number",
+  exitTimeoutMs: "number",
+};
 
-function positive(options: WriterOptions, name: keyof WriterOptions, fallback: number): number {
+function positive(where: string, options: WriterOptions, name: keyof WriterOptions, fallback: number): number {
   const value = options[name] ?? fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new TypeError(`writer option ${name} must be a whole number of at least 1 (got ${String(value)}).`);
+    throw new TypeError(`${where}: option ${name} must be a whole number of at least 1, not ${String(value)}.`);
   }
   return value;
 }
 
 /** The policy of `options`, checked: a mistake throws here, at creation, saying what to change. */
-export function resolvePolicy(options: WriterOptions): Policy {
-  if (options === null || typeof options !== "object") throw new TypeError('writer options must be an object, e.g. { overflow: "drop" }.');
-  for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key))
-      throw new TypeError(`unknown writer option ${JSON.stringify(key)}; the options are ${[...KNOWN_OPTIONS].join(", ")}.`);
-  }
+export function resolvePolicy(options: WriterOptions, where = "the writer"): Policy {
+  checkOptions(where, options, WRITER_OPTIONS);
   const overflow = options.overflow ?? "drop";
-  if (overflow !== "drop" && overflow !== "block")
-    throw new TypeError(`writer option overflow must be "drop" or "block" (got ${JSON.stringify(overflow)}).`);
+  if (overflow !== "drop" && overflow !== "block") {
+    throw new TypeError(`${where}: option overflow must be "drop" or "block", not ${JSON.stringify(overflow)}.`);
+  }
   return {
     sync: options.sync === true,
-    flushAt: positive(options, "flushAt", 64 * 1024),
-    maxBuffered: positive(options, "maxBuffered", 16 * 1024 * 1024),
+    flushAt: positive(where, options, "flushAt", 64 * 1024),
+    maxBuffered: positive(where, options, "maxBuffered", 16 * 1024 * 1024),
     overflow,
-    blockTimeoutMs: positive(options, "blockTimeoutMs", 30_000),
-    exitTimeoutMs: positive(options, "exitTimeoutMs", DEFAULT_EXIT_TIMEOUT_MS),
+    blockTimeoutMs: positive(where, options, "blockTimeoutMs", 30_000),
+    exitTimeoutMs: positive(where, options, "exitTimeoutMs", DEFAULT_EXIT_TIMEOUT_MS),
   };
 }
 
@@ -98,7 +103,7 @@ export class BufferedWriter implements LineWriter {
   #closed = false;
 
   constructor(target: number | string, options: WriterOptions = {}) {
-    const policy = resolvePolicy(options);
+    const policy = resolvePolicy(options, typeof target === "number" ? `the writer for fd ${target}` : `the writer for ${target}`);
     this.#sink = typeof target === "number" ? sinkForFd(target) : sinkForPath(target);
     this.#sink.refs++;
     this.#sink.admit(policy.maxBuffered);

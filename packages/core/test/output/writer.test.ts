@@ -127,9 +127,10 @@ describe("writers sharing one output", () => {
   });
 
   it.each([
-    [{ overflow: "wait" }, /overflow must be "drop" or "block"/],
-    [{ maxBufferd: 1 }, /unknown writer option "maxBufferd"; the options are sync, flushAt, maxBuffered/],
-    [{ flushAt: 0 }, /flushAt must be a whole number of at least 1/],
+    [{ overflow: "wait" }, /option overflow must be "drop" or "block", not "wait"/],
+    [{ max_buffered: 1 }, /unknown option "max_buffered" \(did you mean maxBuffered\?\); the options are sync, flushAt, maxBuffered/],
+    [{ flushAt: 0 }, /option flushAt must be a whole number of at least 1/],
+    [{ sync: "yes" }, /option sync must be a boolean, not a string/],
   ])("reject %j at creation, saying what to change", (options, message) => {
     expect(() => writerForFd(1, options as never)).toThrow(message);
   });
