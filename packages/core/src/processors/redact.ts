@@ -22,6 +22,7 @@
 
 import { markProcessor } from "../brand.js";
 import { defineField } from "../fields.js";
+import { checkOptions } from "../options.js";
 import type { EventDict, Processor } from "../types.js";
 
 /** Computes the replacement from the secret and its path (`["user", "password"]`). */
@@ -42,6 +43,11 @@ export interface RedactProcessorOptions {
   /** Match keys exactly as written. Default `false`: any case. */
   readonly caseSensitive?: boolean;
 }
+
+/** pino `redact` options with no equivalent here. */
+const REDACT_NOTES: Readonly<Record<string, string>> = {
+  remove: "pino's remove has no equivalent: a value is always replaced by censor",
+};
 
 interface PathNode {
   /** Replace the value here (and ignore deeper paths). */
@@ -163,6 +169,7 @@ export function redact(options: RedactProcessorOptions): Processor {
   if (options === null || typeof options !== "object" || !Array.isArray(options.paths) || options.paths.length === 0) {
     throw new TypeError('redact() takes { paths: [...] }, a non-empty array of paths such as ["user.password", "headers.*"].');
   }
+  checkOptions("redact()", options, { paths: "array", censor: "checked by the caller", caseSensitive: "boolean" }, REDACT_NOTES);
   const fold = options.caseSensitive === true ? (key: string) => key : (key: string) => key.toLowerCase();
   const root = compile(options.paths, fold);
   const censorOption = options.censor === undefined ? "[Redacted]" : options.censor;

@@ -261,6 +261,14 @@ describe("redact() at creation", () => {
     expect(() => redact(options as never)).toThrow(/non-empty array of paths/);
   });
 
+  it.each([
+    [{ paths: ["a"], remove: true }, /unknown option "remove" \(pino's remove has no equivalent/],
+    [{ paths: ["a"], case_sensitive: true }, /unknown option "case_sensitive" \(did you mean caseSensitive\?\)/],
+    [{ paths: ["a"], caseSensitive: "yes" }, /option caseSensitive must be a boolean/],
+  ])("rejects %j, saying what to change", (options, message) => {
+    expect(() => redact(options as never)).toThrow(message);
+  });
+
   it("does not keep or change the options object", () => {
     const paths = ["a"];
     const options = Object.freeze({ paths, censor: "x" });
