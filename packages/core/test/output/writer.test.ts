@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,6 +79,24 @@ describe("writers sharing one output", () => {
     sync.write("sync");
     // One queue: the sync line goes out, after the line written before it.
     expect(readFileSync(file, "utf8")).toBe("buffered\nsync\n");
+  });
+
+  it("printLoggerFactory({ sync: true }) after the default configuration writes at once (issue 8, defect 4)", () => {
+    // The default configuration's stdout writer exists first; the new factory's option must still apply.
+    const script = `
+      import * as s from ${JSON.stringify(new URL("../../dist/index.js", import.meta.url).href)};
+      import { writeSync } from "node:fs";
+      s.getLogger().info("default_config_line");
+      const sync = s.wrapLogger(s.printLoggerFactory({ sync: true })(), { processors: [s.processors.jsonRenderer()] });
+      sync.info("sync_line");
+      writeSync(1, "written_after\\n");
+    `;
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    const events = result.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (l.startsWith("{") ? JSON.parse(l).event : l));
+    expect(events).toEqual(["default_config_line", "sync_line", "written_after"]);
   });
 
   it("keep each its own bound: a small maxBuffered drops, on the same pipe, where the default keeps every line", async () => {
