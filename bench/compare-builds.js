@@ -15,23 +15,13 @@
 // both to /dev/null. Options: ROUNDS=15 LINES=200000
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { PATHS, fields as redactFields } from "./redact-event.js";
 
 const [distA, distB] = process.argv.slice(2);
 if (distA === undefined || distB === undefined) throw new Error("usage: node --expose-gc bench/compare-builds.js <dist A> <dist B>");
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const LINES = Number(process.env.LINES ?? 200_000);
 const gc = globalThis.gc ?? (() => {});
-
-const PATHS = ["user.password", "headers.authorization", "headers.cookie", "*.cvc", "items[*].token"];
-const redactFields = (i) => ({
-  user: { id: i, name: "ann", password: "hunter2" },
-  headers: { authorization: "Bearer abc.def", cookie: "sid=s3cr3t", accept: "*/*", "user-agent": "curl/8.5" },
-  card: { last4: "1111", cvc: "123" },
-  items: [
-    { sku: "A-1", token: "t1" },
-    { sku: "B-2", token: "t2" },
-  ],
-});
 
 async function load(dist) {
   const s = await import(pathToFileURL(resolve(dist, "index.js")).href);

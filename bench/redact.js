@@ -8,23 +8,11 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import * as structlog from "../packages/core/dist/index.js";
+import { fields, PATHS } from "./redact-event.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const LINES = Number(process.env.LINES ?? 100_000);
 const gc = globalThis.gc ?? (() => {});
-
-const PATHS = ["user.password", "headers.authorization", "headers.cookie", "*.cvc", "items[*].token"];
-
-/** The event: a user, request headers, a card and line items, each holding a secret. */
-const fields = (i) => ({
-  user: { id: i, name: "ann", password: "hunter2" },
-  headers: { authorization: "Bearer abc.def", cookie: "sid=s3cr3t", accept: "*/*", "user-agent": "curl/8.5" },
-  card: { last4: "1111", cvc: "123" },
-  items: [
-    { sku: "A-1", token: "t1" },
-    { sku: "B-2", token: "t2" },
-  ],
-});
 
 function structlogLogger(withRedaction) {
   // Two module-level configurations cannot coexist, so each logger wraps its own output.
