@@ -6,7 +6,17 @@
  */
 
 /** What an option's value must be. */
-export type OptionKind = "boolean" | "number" | "string" | "function" | "object" | "array" | "checked by the caller";
+export type OptionKind =
+  | "boolean"
+  | "number"
+  | "non-negative integer"
+  | "string"
+  | "non-empty string"
+  | "function"
+  | "object"
+  | "array"
+  | "array of strings"
+  | "checked by the caller";
 
 /** The options a function takes, each with its kind. */
 export type OptionSpec = Readonly<Record<string, OptionKind>>;
@@ -21,17 +31,31 @@ function kindOf(value: unknown): string {
 function matches(kind: OptionKind, value: unknown): boolean {
   if (kind === "checked by the caller") return true;
   if (kind === "array") return Array.isArray(value);
+  if (kind === "array of strings") return Array.isArray(value) && value.every((item) => typeof item === "string");
+  if (kind === "non-empty string") return typeof value === "string" && value !== "";
+  if (kind === "non-negative integer") return Number.isSafeInteger(value) && (value as number) >= 0;
   if (kind === "object") return typeof value === "object" && value !== null && !Array.isArray(value);
   return typeof value === kind;
+}
+
+/** What is wrong with `value`, in the words of an error message. */
+function describeMismatch(kind: OptionKind, value: unknown): string {
+  if (kind === "array of strings" && Array.isArray(value)) return "an array holding a non-string";
+  if (kind === "non-empty string" && value === "") return "an empty string";
+  if (kind === "non-negative integer" && typeof value === "number") return String(value);
+  return kindOf(value);
 }
 
 const ARTICLE: Readonly<Record<OptionKind, string>> = {
   boolean: "a boolean",
   number: "a number",
+  "non-negative integer": "a non-negative integer",
   string: "a string",
+  "non-empty string": "a non-empty string",
   function: "a function",
   object: "an object",
   array: "an array",
+  "array of strings": "an array of strings",
   "checked by the caller": "",
 };
 
@@ -92,7 +116,8 @@ export function checkOptions(where: string, options: unknown, spec: OptionSpec, 
       const value = (options as Record<string, unknown>)[key];
       const kind = spec[key] as OptionKind;
       if (value !== undefined && !matches(kind, value)) {
-        throw new TypeError(`${where}: option ${key} must be ${ARTICLE[kind]}, not ${kindOf(value)}.`);
+        const got = describeMismatch(kind, value);
+        throw new TypeError(`${where}: option ${key} must be ${ARTICLE[kind]}, not ${got}.`);
       }
       continue;
     }

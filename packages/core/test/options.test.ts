@@ -106,15 +106,48 @@ describe("factory options of the wrong kind", () => {
     [
       "consoleRenderer",
       () => dev.consoleRenderer({ padEventTo: "30" } as never),
-      "consoleRenderer(): option padEventTo must be a number, not a string.",
+      "consoleRenderer(): option padEventTo must be a non-negative integer, not a string.",
     ],
     ["timeStamper", () => processors.timeStamper({ utc: 1 } as never), "timeStamper(): option utc must be a boolean, not a number."],
     [
       "logfmtRenderer",
       () => processors.logfmtRenderer({ keyOrder: "event" } as never),
-      "logfmtRenderer(): option keyOrder must be an array, not a string.",
+      "logfmtRenderer(): option keyOrder must be an array of strings, not a string.",
     ],
   ])("are rejected by %s", (_name, make, message) => {
     expect(make).toThrow(message);
+  });
+});
+
+describe("factory options out of range", () => {
+  it.each<[string, () => unknown, string]>([
+    [
+      "timeStamper key",
+      () => processors.timeStamper({ key: "" }),
+      "timeStamper(): option key must be a non-empty string, not an empty string.",
+    ],
+    [
+      "consoleRenderer padEventTo",
+      () => dev.consoleRenderer({ padEventTo: -1 }),
+      "consoleRenderer(): option padEventTo must be a non-negative integer, not -1.",
+    ],
+    [
+      "consoleRenderer eventKey",
+      () => dev.consoleRenderer({ eventKey: "" }),
+      "consoleRenderer(): option eventKey must be a non-empty string, not an empty string.",
+    ],
+    [
+      "keyValueRenderer keyOrder",
+      () => processors.keyValueRenderer({ keyOrder: [1] as never }),
+      "keyValueRenderer(): option keyOrder must be an array of strings, not an array holding a non-string.",
+    ],
+  ])("are rejected for %s", (_name, make, message) => {
+    expect(make).toThrow(message);
+  });
+});
+
+describe("redact", () => {
+  it("is caught when placed in a chain without being called", () => {
+    expect(() => configure({ processors: [processors.redact as never, processors.jsonRenderer()] })).toThrow(/redact\(\{ paths/);
   });
 });

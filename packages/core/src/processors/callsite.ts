@@ -46,7 +46,7 @@ function toPath(filename: string): string {
  * callsiteParameterAdder({ parameters: ["filename", "func_name", "lineno"] });
  */
 export function callsiteParameterAdder(options: CallsiteParameterAdderOptions = {}): Processor {
-  checkOptions("callsiteParameterAdder()", options, { parameters: "array", additionalIgnores: "array" });
+  checkOptions("callsiteParameterAdder()", options, { parameters: "array", additionalIgnores: "array of strings" });
   const parameters = options.parameters ?? ALL_CALLSITE_PARAMETERS;
   for (const p of parameters) {
     if (!ALL_CALLSITE_PARAMETERS.includes(p)) {

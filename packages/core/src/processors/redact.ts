@@ -20,7 +20,7 @@
  * the redacted path only, so the caller's objects are never changed.
  */
 
-import { markProcessor } from "../brand.js";
+import { markFactory, markProcessor } from "../brand.js";
 import { defineField } from "../fields.js";
 import { checkOptions } from "../options.js";
 import type { EventDict, Processor } from "../types.js";
@@ -293,3 +293,4 @@ export function redact(options: RedactProcessorOptions): Processor {
     return eventDict;
   });
 }
+markFactory(redact, 'redact({ paths: ["password"] })');

@@ -17,7 +17,7 @@ export interface StackInfoRendererOptions {
  * log.info("odd_state", { stack_info: true });
  */
 export function stackInfoRenderer(options: StackInfoRendererOptions = {}): Processor {
-  checkOptions("stackInfoRenderer()", options, { additionalIgnores: "array" });
+  checkOptions("stackInfoRenderer()", options, { additionalIgnores: "array of strings" });
   const ignores = options.additionalIgnores ?? [];
   const ignored = (line: string) => isOwnFrame(line) || ignores.some((i) => (typeof i === "string" ? line.includes(i) : i.test(line)));
   return markProcessor((_l, _m, eventDict: EventDict) => {

@@ -162,7 +162,7 @@ function cachedPerMillisecond(format: (date: Date) => string): () => string {
  * timeStamper({ fmt: "%Y-%m-%d %H:%M:%S", utc: false });
  */
 export function timeStamper(options: TimeStamperOptions = {}): Processor {
-  checkOptions("timeStamper()", options, { fmt: "string", utc: "boolean", key: "string" }, { format: "did you mean fmt?" });
+  checkOptions("timeStamper()", options, { fmt: "string", utc: "boolean", key: "non-empty string" }, { format: "did you mean fmt?" });
   const { utc = true, key = "timestamp" } = options;
   const fmt = checkFormat(options.fmt ?? "unix");
   if (fmt === "unix") {

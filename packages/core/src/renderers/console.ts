@@ -56,14 +56,14 @@ export interface ConsoleRendererOptions {
 
 const CONSOLE_OPTIONS: OptionSpec = {
   colors: "boolean",
-  padEventTo: "number",
-  padEvent: "number",
+  padEventTo: "non-negative integer",
+  padEvent: "non-negative integer",
   padLevel: "boolean",
   sortKeys: "boolean",
   reprNativeStr: "boolean",
   levelStyles: "object",
-  eventKey: "string",
-  timestampKey: "string",
+  eventKey: "non-empty string",
+  timestampKey: "non-empty string",
   exceptionFormatter: "function",
   maxStringLength: "checked by the caller",
   maxLineBytes: "checked by the caller",

@@ -14,7 +14,7 @@ export interface KeyOrderOptions {
 }
 
 /** The {@link KeyOrderOptions}, for `checkOptions()`. */
-export const KEY_ORDER_OPTIONS: OptionSpec = { sortKeys: "boolean", keyOrder: "array", dropMissing: "boolean" };
+export const KEY_ORDER_OPTIONS: OptionSpec = { sortKeys: "boolean", keyOrder: "array of strings", dropMissing: "boolean" };
 
 export type ItemsSorter = (eventDict: EventDict) => Array<[string, unknown]>;
 
