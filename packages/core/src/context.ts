@@ -11,10 +11,18 @@
  *   callbacks and `finish`/`close` listeners created earlier in the scope.
  * - Scopes never see each other's bindings, and a nested scope's bindings
  *   end with it: the enclosing scope keeps its values.
- * - Outside any scope, bindings go to one process-wide scope.
+ * - Outside any scope, bindings go to one process-wide scope, until an HTTP
+ *   integration is set up. From then on a bind outside every scope is
+ *   refused and reported once: while requests are served, such a bind comes
+ *   from code that runs before the request's scope opened (middleware
+ *   mounted before the integration) or from background work, and it would
+ *   otherwise reach the lines of every request and of the background.
+ * - A request scope (the HTTP integrations') starts with the process-wide
+ *   values bound before the integration was set up, plus the request's own.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
+import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { defineField, mergeFields } from "./fields.js";
+import { report } from "./report.js";
 import type { EventDict, Fields, Processor, WrappedLogger } from "./types.js";
 
 /** One scope's variables. `keys` is kept beside `vars` so merging is a plain loop. */
@@ -30,12 +38,50 @@ function currentScope(): Scope {
   return storage.getStore() ?? processScope;
 }
 
+/**
+ * The HTTP integrations set up and not closed, each with what to tell a user
+ * who binds outside every scope. While any is, such a bind is refused.
+ */
+const integrations = new Map<object, string>();
+
+/**
+ * @internal Marks an HTTP integration as set up, with the fix to name when
+ * something binds outside every scope (e.g. "mount structlogMiddleware()
+ * before the middleware that binds"). Returns the function that ends it.
+ */
+export function integrationServing(fix: string): () => void {
+  const key = {};
+  integrations.set(key, fix);
+  return () => {
+    integrations.delete(key);
+  };
+}
+
+/** The scope a bind goes to: the current one, or none when it would be process-wide while an integration serves. */
+function scopeToBind(fields: Fields): Scope | undefined {
+  const scope = storage.getStore();
+  if (scope !== undefined || integrations.size === 0) return scope ?? processScope;
+  const fixes = [...new Set(integrations.values())].join("; ");
+  report(
+    "bindContextVars() outside any scope",
+    new Error(
+      `bound ${Object.keys(fields).join(", ") || "nothing"} while an HTTP integration is serving, outside every request scope; ` +
+        `the values were not bound, so they cannot reach other requests' lines. Fix: ${fixes}; for background work, ` +
+        "run it in boundContextVars(fields, fn); for fields every line carries, bind them before setting up the integration",
+    ),
+  );
+  return undefined;
+}
+
 function setVars(scope: Scope, vars: Record<string, unknown>): void {
   // A fresh object each time (copy-on-write): a caller holding the old one
   // from getContextVars() never sees it change.
   scope.vars = vars;
   scope.keys = Object.keys(vars);
 }
+
+/** The scope of a refused bind's token: resetting it changes nothing that is read. */
+const refusedScope: Scope = { vars: {}, keys: [] };
 
 /** Returned by {@link bindContextVars}; pass it to {@link resetContextVars} to undo that bind. */
 export interface ContextToken {
@@ -48,11 +94,15 @@ export interface ContextToken {
  * Returns a token that {@link resetContextVars} uses to restore the values
  * these keys had before.
  *
+ * Outside every scope while an HTTP integration is set up, nothing is bound
+ * and the call is reported once on stderr (see docs/contextvars.md).
+ *
  * @example
  * bindContextVars({ user_id: user.id });
  */
 export function bindContextVars(fields: Fields): ContextToken {
-  const scope = currentScope();
+  const scope = scopeToBind(fields);
+  if (scope === undefined) return { scope: refusedScope, previous: new Map() };
   const previous = new Map<string, { had: boolean; value: unknown }>();
   for (const key of Object.keys(fields)) {
     previous.set(key, { had: Object.hasOwn(scope.vars, key), value: scope.vars[key] });
@@ -132,17 +182,85 @@ export function getMergedContextVars(logger: { readonly context: Fields }): Reco
  * await boundContextVars({ job_id: job.id }, () => processJob(job));
  */
 export function boundContextVars<T>(fields: Fields, fn: () => T): T {
-  return storage.run(newScope(fields), fn);
-}
-
-/** A scope that starts from the current one plus `fields` (for the HTTP integrations). */
-export function newScope(fields: Fields): Scope {
   const vars = mergeFields(currentScope().vars, fields);
-  return { vars, keys: Object.keys(vars) };
+  return storage.run({ vars, keys: Object.keys(vars) }, fn);
 }
 
-/** The storage behind the scopes, for integrations that must enter a scope from a hook. */
-export const contextStorage: AsyncLocalStorage<Scope> = storage;
+/**
+ * Wraps `fn` so that it always runs in the scope that is current now, the
+ * scope of the caller, whoever calls it later. For callbacks handed to a
+ * queue created outside the request (a connection pool, a module-level
+ * EventEmitter), which would otherwise run in the scope of whichever request
+ * made the queue call them. Built on `AsyncResource.bind`.
+ *
+ * @example
+ * pool.query(sql, contextvars.bindToScope((err, rows) => log.info("rows_loaded", { n: rows.length })));
+ */
+export function bindToScope<F extends (...args: never[]) => unknown>(fn: F): F {
+  return AsyncResource.bind(fn as unknown as (...args: unknown[]) => unknown) as unknown as F;
+}
+
+/**
+ * A request's scope, opened by an HTTP integration: the only handle on the
+ * storage that leaves this module. It starts with the process-wide values
+ * plus `fields`, whatever scope is current where it is opened.
+ */
+export class RequestScope {
+  readonly #scope: Scope;
+
+  constructor(fields: Fields) {
+    const vars = mergeFields(processScope.vars, fields);
+    this.#scope = { vars, keys: Object.keys(vars) };
+  }
+
+  /** Runs `fn(...args)` in this scope. */
+  run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    if (storage.getStore() === this.#scope) return fn(...args);
+    return storage.run(this.#scope, fn, ...args);
+  }
+
+  /**
+   * Makes this scope current for the rest of the synchronous execution and
+   * everything it starts (`AsyncLocalStorage.enterWith`). For a framework
+   * hook that runs before any of the app's code but cannot wrap it (Fastify's
+   * `genReqId`). The scope stays on the caller's async resource until it is
+   * entered over or {@link leaveRequestScope} is called there.
+   */
+  enter(): void {
+    storage.enterWith(this.#scope);
+  }
+
+  /** Is this scope the current one? */
+  isCurrent(): boolean {
+    return storage.getStore() === this.#scope;
+  }
+
+  /** A copy of the scope's variables, wherever it is called. */
+  vars(): Record<string, unknown> {
+    return mergeFields(this.#scope.vars);
+  }
+}
+
+/**
+ * Leaves whatever scope {@link RequestScope.enter} left on the current async
+ * resource: for the start of a connection's next request, before anything
+ * of it runs.
+ */
+export function leaveRequestScope(): void {
+  if (storage.getStore() !== undefined) storage.enterWith(undefined as unknown as Scope);
+}
+
+/**
+ * Runs `fn` in a new request scope holding the process-wide values plus
+ * `fields` (not the variables of the scope it is called from: a request is
+ * not part of whatever work happened to accept it).
+ *
+ * @example
+ * runInRequestScope({ request_id: id }, () => handle(req, res));
+ */
+export function runInRequestScope<R>(fields: Fields, fn: () => R): R {
+  return new RequestScope(fields).run(fn);
+}
 
 /**
  * Processor: adds the current scope's variables to the event dict. A key the

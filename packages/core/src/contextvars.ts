@@ -1,6 +1,7 @@
 /** `structlog.contextvars`: context variables on AsyncLocalStorage. */
 export {
   bindContextVars,
+  bindToScope,
   boundContextVars,
   type ContextToken,
   clearContextVars,

@@ -1,7 +1,17 @@
 /**
  * The request lifecycle hooks.
  *
- * The scope opens at onRequest, in an `AsyncResource` created inside it.
+ * The scope opens in `genReqId`, which Fastify calls for every request
+ * (404s included) before any hook, whatever order the app registered its
+ * hooks and plugins in: `enterWith` makes it current for the rest of that
+ * call, so the app's earliest onRequest hook (an auth hook added before
+ * the plugin) already binds into the request's scope. The scope is left on
+ * the connection's async resource afterwards; the server's `request`
+ * listener that the plugin prepends leaves it before the next request on
+ * that connection runs anything. When another `genReqId` ran (a plugin
+ * called `setGenReqId`), onRequest opens the scope instead.
+ *
+ * At onRequest an `AsyncResource` is created inside the scope.
  * Fastify runs later hooks from whatever event moved the request on: body
  * data from the socket, the response's `finish`, a socket timeout, the
  * request's `close`, or an app hook that called `done` from a callback of its
@@ -15,11 +25,11 @@
 import { AsyncResource } from "node:async_hooks";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
-import { acceptRequestId, contextStorage, newScope, pathOf } from "@structlog/core/http";
+import { pathOf, type RequestScope } from "@structlog/core/http";
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import type { PluginSettings } from "./options.js";
 import { ReplyLogger } from "./reply-logger.js";
-import { bindUserId, callSafely, writeRequestLine, writeStartLine } from "./request-line.js";
+import { bindUserId, writeRequestLine, writeStartLine } from "./request-line.js";
 import { RequestState, setState, stateOf } from "./state.js";
 
 type Done = HookHandlerDoneFunction;
@@ -51,8 +61,10 @@ function isStream(payload: unknown): payload is Readable {
 
 /** Builds the hooks for one registration. */
 export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
-  const { options, rootLogger, generate } = settings;
-  const { requestIdHeader, requestIdMaxLength, trustRequestId, requestIdKey, responseIdHeader, ignorePaths, skip } = options;
+  const { options, rootLogger, pipeline } = settings;
+  const { requestIdKey, responseIdHeader } = options;
+  /** The scope genReqId opened for a raw request, until onRequest takes it. */
+  const opened = new WeakMap<IncomingMessage, RequestScope>();
 
   /** Calls `done` inside the request's context, or as is when the plugin has no state for the request. */
   function reenter(request: FastifyRequest, done: () => void): void {
@@ -62,17 +74,17 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
   }
 
   function complete(state: RequestState, request: FastifyRequest, reply: FastifyReply, incomplete: boolean, done?: Done): void {
-    writeRequestLine(state, request, reply, options, incomplete);
+    writeRequestLine(state, request, reply, pipeline, incomplete);
     done?.();
   }
 
   return {
     genReqId(req) {
-      if (trustRequestId) {
-        const incoming = acceptRequestId(req.headers[requestIdHeader], requestIdMaxLength);
-        if (incoming !== undefined) return incoming;
-      }
-      return generate(req);
+      const id = pipeline.requestId(req.headers, req);
+      const scope = pipeline.openScope(id);
+      opened.set(req, scope);
+      scope.enter();
+      return id;
     },
 
     onRequest(request, reply, done) {
@@ -80,10 +92,9 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
       const routeOptions = request.routeOptions;
       const level = routeOptions.logLevel;
       const logger = rootLogger.child({ [requestIdKey]: id }, level ? { level } : undefined);
-      const state = new RequestState(logger, routeOptions.url);
-      state.skip =
-        (ignorePaths.size !== 0 && ignorePaths.has(pathOf(request.url))) ||
-        (skip !== undefined && callSafely("skip", () => skip(request)) === true);
+      const scope = opened.get(request.raw) ?? pipeline.openScope(id);
+      const state = new RequestState(scope, logger, routeOptions.url);
+      state.skip = pipeline.isSkipped(request, pathOf(request.url));
       if (options.logRemoteAddress) state.remoteAddress = request.ip;
       setState(request, state);
       request.log = logger;
@@ -94,9 +105,10 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
       reply.raw.on("close", () => {
         if (!state.written && !reply.raw.writableFinished) state.resource?.runInAsyncScope(complete, null, state, request, reply, true);
       });
-      contextStorage.run(newScope({ [requestIdKey]: id }), () => {
+      // run(), not the context genReqId entered: an earlier hook may have called done() from a callback of its own.
+      scope.run(() => {
         state.resource = new AsyncResource("@structlog/fastify:request");
-        if (options.logRequestStarted) writeStartLine(state, request, options);
+        if (options.logRequestStarted) writeStartLine(state, request, pipeline);
         done();
       });
     },
@@ -124,7 +136,7 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
       const state = stateOf(request);
       if (state?.resource === undefined) return done();
       state.resource.runInAsyncScope(() => {
-        bindUserId(state, request, options);
+        bindUserId(state, request, pipeline);
         done();
       });
     },

@@ -5,12 +5,12 @@
 import type { IncomingMessage } from "node:http";
 import { asFastifyLogger, type FastifyLogger, getLogger } from "@structlog/core";
 import {
-  acceptRequestId,
+  createRequestPipeline,
   type HttpLoggingOptions,
   type RedactOptions,
+  type RequestPipeline,
   type ResolvedHttpLoggingOptions,
   rejectUnknownOptions,
-  report,
   resolveHttpOptions,
 } from "@structlog/core/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -37,13 +37,16 @@ export interface StructlogFastifyOptions extends Omit<HttpLoggingOptions<Fastify
   readonly generateRequestId?: GenerateRequestId;
 }
 
+/** The plugin's request pipeline: Fastify's request and reply, ids made from the raw request. */
+export type FastifyPipeline = RequestPipeline<FastifyRequest, FastifyReply, IncomingMessage>;
+
 /** The options with defaults filled in, and what the plugin derives from them once. */
 export interface PluginSettings {
   readonly options: ResolvedHttpLoggingOptions<FastifyRequest, FastifyReply>;
   /** The root of every request logger: the configured logger as a Fastify logger. */
   readonly rootLogger: FastifyLogger;
-  /** Makes an id when the incoming one is missing, untrusted or unsafe. */
-  readonly generate: (req: IncomingMessage) => string;
+  /** The shared request pipeline (core/http). */
+  readonly pipeline: FastifyPipeline;
 }
 
 /** How headers are redacted wherever the plugin logs them: credentials, and a request-id header that was not accepted. */
@@ -59,26 +62,10 @@ export function redactOptions(resolved: ResolvedHttpLoggingOptions<FastifyReques
 // Keys Fastify itself reads from the options of `register()`.
 const REGISTER_KEYS = ["prefix", "logLevel", "logSerializers"];
 
-/**
- * A generator that never throws and only returns ids that are safe to log
- * and to echo in a header: a custom generator's bad result is replaced by a
- * UUID and reported once.
- */
-function safeGenerator(generate: (req: IncomingMessage) => unknown, maxLength: number, fallback: () => string) {
-  return (req: IncomingMessage): string => {
-    let id: unknown;
-    try {
-      id = generate(req);
-    } catch (e) {
-      report(`${WHERE} generateRequestId`, e);
-      return fallback();
-    }
-    const safe = acceptRequestId(typeof id === "number" ? String(id) : id, maxLength);
-    if (safe !== undefined) return safe;
-    report(`${WHERE} generateRequestId`, new TypeError("returned an id that is not a short string of safe characters; used a UUID"));
-    return fallback();
-  };
-}
+/** What the refusal of a bind outside every scope tells a Fastify user. */
+const SCOPE_FIX =
+  "bind inside a hook, handler or code they call (the plugin opens each request's scope before any hook runs, " +
+  "unless a plugin sets its own genReqId with setGenReqId)";
 
 /**
  * Checks the options and fills in defaults, without changing the caller's
@@ -88,7 +75,6 @@ function safeGenerator(generate: (req: IncomingMessage) => unknown, maxLength: n
 export function resolvePluginOptions(
   options: StructlogFastifyOptions | undefined,
   fastifyGenReqId: (req: IncomingMessage) => string,
-  uuid: () => string,
 ): PluginSettings {
   const given = options ?? {};
   if (typeof given !== "object" || given === null) throw new TypeError(`${WHERE}: options must be an object.`);
@@ -105,8 +91,11 @@ export function resolvePluginOptions(
   }
   const resolved = resolveHttpOptions<FastifyRequest, FastifyReply>(shared, WHERE);
   const rootLogger = asFastifyLogger(resolved.logger ?? getLogger(resolved.loggerName), redactOptions(resolved));
-  let generate: (req: IncomingMessage) => string = uuid;
-  if (generateRequestId === "fastify") generate = safeGenerator(fastifyGenReqId, 1024, uuid);
-  else if (typeof generateRequestId === "function") generate = safeGenerator(generateRequestId, 1024, uuid);
-  return { options: resolved, rootLogger, generate };
+  const generate = generateRequestId === "fastify" ? fastifyGenReqId : generateRequestId;
+  const pipeline = createRequestPipeline<FastifyRequest, FastifyReply, IncomingMessage>(resolved, {
+    where: WHERE,
+    scopeFix: SCOPE_FIX,
+    generate,
+  });
+  return { options: resolved, rootLogger, pipeline };
 }

@@ -2,9 +2,9 @@
  * The Fastify plugin: request ids, a context scope per request, the request
  * logger on `request.log`, and one canonical line per request.
  */
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { FastifyLogger } from "@structlog/core";
+import { leaveRequestScope } from "@structlog/core/http";
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
 import { lifecycleHooks } from "./lifecycle.js";
@@ -45,7 +45,7 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   let settings: PluginSettings;
   try {
     checkFastifyOptions(fastify);
-    settings = resolvePluginOptions(options, fastifyGenReqId(fastify), randomUUID);
+    settings = resolvePluginOptions(options, fastifyGenReqId(fastify));
   } catch (e) {
     return done(e as Error);
   }
@@ -61,6 +61,13 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
     },
   });
   fastify.setGenReqId(hooks.genReqId);
+  // genReqId leaves the request's scope on the connection (lifecycle.ts); the next request leaves it first.
+  fastify.server.prependListener("request", leaveRequestScope);
+  fastify.addHook("onClose", (_instance, closed) => {
+    fastify.server.removeListener("request", leaveRequestScope);
+    settings.pipeline.close();
+    closed();
+  });
 
   fastify.addHook("onRequest", hooks.onRequest);
   fastify.addHook("preParsing", hooks.preParsing);

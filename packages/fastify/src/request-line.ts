@@ -1,49 +1,21 @@
 /**
- * The canonical request line (`request_completed`), and the optional start
- * line. Both are written by the request logger, inside the request's scope,
- * so they carry `request_id`, `user_id` and whatever else the request bound.
+ * The request line (`request_completed`) and the optional start line, as
+ * Fastify measures a request; written by the shared pipeline of
+ * `@structlog/core/http`, in the request's scope, so they carry
+ * `request_id`, `user_id` and whatever else the request bound.
  */
-import { contextvars, type Fields } from "@structlog/core";
-import {
-  levelForOutcome,
-  pathOf,
-  type RequestOutcome,
-  type ResolvedHttpLoggingOptions,
-  report,
-  requestOutcomeFields,
-  serializeRequest,
-  serializeResponse,
-} from "@structlog/core/http";
+import { pathOf, type RequestOutcome, serializeRequest, serializeResponse } from "@structlog/core/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { redactOptions } from "./options.js";
+import type { FastifyPipeline } from "./options.js";
 import type { RequestState } from "./state.js";
-
-type Options = ResolvedHttpLoggingOptions<FastifyRequest, FastifyReply>;
 
 /** Fastify's error for a route's `handlerTimeout`. */
 const HANDLER_TIMEOUT = "FST_ERR_HANDLER_TIMEOUT";
 
-/** Calls a user callback of the logging path; one that throws is reported once and treated as returning nothing. */
-export function callSafely<T>(name: string, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    report(`@structlog/fastify ${name}`, e);
-    return undefined;
-  }
-}
-
-/**
- * Binds `user_id` from `getUserId(request)` in the current scope, once it
- * gives one. Call inside the request's scope.
- */
-export function bindUserId(state: RequestState, request: FastifyRequest, options: Options): void {
-  const getUserId = options.getUserId;
-  if (getUserId === undefined || state.userIdBound) return;
-  const userId = callSafely("getUserId", () => getUserId(request));
-  if (userId === undefined || userId === null) return;
-  state.userIdBound = true;
-  contextvars.bindContextVars({ user_id: userId });
+/** Binds `user_id` from `getUserId(request)` in the current scope, once it gives one. Call inside the request's scope. */
+export function bindUserId(state: RequestState, request: FastifyRequest, pipeline: FastifyPipeline): void {
+  if (state.userIdBound) return;
+  state.userIdBound = pipeline.bindUserId(request);
 }
 
 function responseSize(reply: FastifyReply): number | undefined {
@@ -58,31 +30,21 @@ function errorCode(error: unknown): unknown {
   return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
-/** `req` and `res` for `logHeaders`, headers redacted (a rejected request-id header too, so it is never logged raw). */
-function headerFields(request: FastifyRequest, reply: FastifyReply, options: Options): Record<string, unknown> {
-  const redact = redactOptions(options);
-  return {
-    req: serializeRequest(request as unknown as Record<string, unknown>, redact),
-    res: serializeResponse({ headersSent: true, statusCode: reply.statusCode, getHeaders: () => reply.getHeaders() }, redact),
-  };
-}
-
 /**
  * Writes the request line, once. `incomplete`: the response closed before
  * it finished (the client went away, a timeout, or a streamed reply failed).
- * Call inside the request's scope.
  */
 export function writeRequestLine(
   state: RequestState,
   request: FastifyRequest,
   reply: FastifyReply,
-  options: Options,
+  pipeline: FastifyPipeline,
   incomplete: boolean,
 ): void {
   if (state.written) return;
   state.written = true;
   if (state.skip) return;
-  bindUserId(state, request, options);
+  state.scope.run(bindUserId, state, request, pipeline);
   const error = state.error ?? state.streamError;
   const timedOut = state.timedOut || errorCode(error) === HANDLER_TIMEOUT;
   const outcome: RequestOutcome = {
@@ -98,34 +60,24 @@ export function writeRequestLine(
     aborted: !timedOut && (state.aborted || (incomplete && state.streamError === undefined)),
     timedOut,
   };
-  // The scope's variables go on the line itself, so it carries them even
-  // in a chain without mergeContextVars.
-  const fields: Record<string, unknown> = Object.assign(
-    contextvars.getContextVars(),
-    requestOutcomeFields(outcome, options.logRemoteAddress),
-  );
-  if (options.logHeaders) Object.assign(fields, headerFields(request, reply, options));
-  const customFields = options.customFields;
-  if (customFields !== undefined) {
-    const extra = callSafely("customFields", () => customFields(request, reply));
-    if (typeof extra === "object" && extra !== null) assignOwn(fields, extra);
-  }
-  // A response cut short by a failing stream is a server error, whatever status was already sent.
-  const level = incomplete && state.streamError !== undefined ? "error" : levelForOutcome(outcome);
-  state.logger[level](options.completedEvent, fields);
+  pipeline.writeRequestLine({
+    logger: state.logger,
+    scope: state.scope,
+    req: request,
+    res: reply,
+    outcome,
+    headers: (redact) => ({
+      req: serializeRequest(request as unknown as Record<string, unknown>, redact),
+      res: serializeResponse({ headersSent: true, statusCode: reply.statusCode, getHeaders: () => reply.getHeaders() }, redact),
+    }),
+  });
 }
 
-/** Writes the start line (`logRequestStarted`). Call inside the request's scope. */
-export function writeStartLine(state: RequestState, request: FastifyRequest, options: Options): void {
+/** Writes the start line (`logRequestStarted`). */
+export function writeStartLine(state: RequestState, request: FastifyRequest, pipeline: FastifyPipeline): void {
   if (state.skip) return;
   const fields: Record<string, unknown> = { method: request.method, path: pathOf(request.url) };
   if (state.route !== undefined) fields.route = state.route;
   if (state.remoteAddress !== undefined) fields.remote_address = state.remoteAddress;
-  state.logger.info(options.startedEvent, fields);
-}
-
-function assignOwn(target: Record<string, unknown>, source: Fields): void {
-  for (const key of Object.keys(source)) {
-    Object.defineProperty(target, key, { value: source[key], enumerable: true, writable: true, configurable: true });
-  }
+  pipeline.writeStartLine(state.logger, state.scope, fields);
 }

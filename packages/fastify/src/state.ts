@@ -5,6 +5,7 @@
  */
 import type { AsyncResource } from "node:async_hooks";
 import type { FastifyLogger } from "@structlog/core";
+import type { RequestScope } from "@structlog/core/http";
 import type { FastifyRequest } from "fastify";
 
 /** The request decoration holding a {@link RequestState}. A symbol: it is not the app's business. */
@@ -15,8 +16,10 @@ export const kRegistered: unique symbol = Symbol.for("@structlog/fastify.registe
 
 /** Per-request state. A class, so every instance has the same shape. */
 export class RequestState {
-  /** The async context opened at onRequest, with the request's scope in it. */
+  /** The async context saved at onRequest, with the request's scope in it. */
   resource: AsyncResource | undefined = undefined;
+  /** The request's scope, opened in genReqId (or at onRequest when another genReqId ran). */
+  readonly scope: RequestScope;
   /** The request logger: `request.log`, `request.logger` (and what `reply.log` writes through). */
   readonly logger: FastifyLogger;
   /** The route pattern (`/orders/:id`); undefined for a 404. */
@@ -36,7 +39,8 @@ export class RequestState {
   /** The request line is written (exactly once). */
   written = false;
 
-  constructor(logger: FastifyLogger, route: string | undefined) {
+  constructor(scope: RequestScope, logger: FastifyLogger, route: string | undefined) {
+    this.scope = scope;
     this.logger = logger;
     this.route = route;
   }

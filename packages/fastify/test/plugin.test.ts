@@ -157,7 +157,8 @@ describe("with Fastify's own logger", () => {
     await logged.inject({ url: "/", headers: { "x-request-id": "r-1" } });
     await sleep(1);
     expect(out.lines().map((l) => [l.event, l.reqId, l.request_id, l.user_id])).toEqual([
-      ["incoming request", "r-1", undefined, undefined],
+      // The scope opens in genReqId, before Fastify's own "incoming request" line.
+      ["incoming request", "r-1", "r-1", undefined],
       ["request_completed", undefined, "r-1", "u-1"],
       ["request completed", "r-1", "r-1", "u-1"],
     ]);

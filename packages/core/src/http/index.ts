@@ -1,10 +1,17 @@
 /**
- * `@structlog/core/http`: what the Fastify and Express integrations share —
- * request-id intake, the canonical request line, serializers and redaction,
- * and the request scope.
+ * `@structlog/core/http`: what the HTTP integrations share: the request
+ * pipeline (request-id intake, the request's scope, skip and ignore,
+ * `user_id`, the request line), serializers and redaction. The scope is
+ * reached only through {@link RequestScope} and {@link runInRequestScope};
+ * the storage behind it is not exported.
  */
-export { contextStorage, newScope } from "../context.js";
-export { report } from "../report.js";
+export { leaveRequestScope, RequestScope, runInRequestScope } from "../context.js";
+export {
+  createRequestPipeline,
+  type PipelineSettings,
+  type RequestLineInput,
+  type RequestPipeline,
+} from "./pipeline.js";
 export {
   HTTP_OPTION_KEYS,
   type HttpLoggingOptions,

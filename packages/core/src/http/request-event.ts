@@ -26,9 +26,16 @@ export interface RequestOutcome {
   readonly timedOut?: boolean;
 }
 
-/** The level of the request line: 5xx (and aborted) `error`, 4xx `warning`, else `info`. */
-export function levelForOutcome(outcome: Pick<RequestOutcome, "statusCode" | "aborted" | "timedOut">): "error" | "warning" | "info" {
+/**
+ * The level of the request line: 5xx, a timeout, or an error after a
+ * success status was sent (a streamed body that failed) `error`; 4xx and
+ * aborted `warning`; else `info`.
+ */
+export function levelForOutcome(
+  outcome: Pick<RequestOutcome, "statusCode" | "aborted" | "timedOut" | "error">,
+): "error" | "warning" | "info" {
   if (outcome.statusCode >= 500 || outcome.timedOut === true) return "error";
+  if (outcome.error !== undefined && outcome.statusCode < 400) return "error";
   if (outcome.statusCode >= 400 || outcome.aborted === true) return "warning";
   return "info";
 }
