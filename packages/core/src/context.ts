@@ -22,7 +22,7 @@
  */
 import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { defineField, mergeFields } from "./fields.js";
-import { report } from "./report.js";
+import { note } from "./report.js";
 import type { EventDict, Fields, Processor, WrappedLogger } from "./types.js";
 
 /** One scope's variables. `keys` is kept beside `vars` so merging is a plain loop. */
@@ -62,13 +62,11 @@ function scopeToBind(fields: Fields): Scope | undefined {
   const scope = storage.getStore();
   if (scope !== undefined || integrations.size === 0) return scope ?? processScope;
   const fixes = [...new Set(integrations.values())].join("; ");
-  report(
+  note(
     "bindContextVars() outside any scope",
-    new Error(
-      `bound ${Object.keys(fields).join(", ") || "nothing"} while an HTTP integration is serving, outside every request scope; ` +
-        `the values were not bound, so they cannot reach other requests' lines. Fix: ${fixes}; for background work, ` +
-        "run it in boundContextVars(fields, fn); for fields every line carries, bind them before setting up the integration",
-    ),
+    `bindContextVars() outside every scope while an HTTP integration is serving was refused (keys: ${Object.keys(fields).join(", ")}): ` +
+      `a process-wide value would reach other requests' lines. Fix: ${fixes}; for background work, ` +
+      "run it in boundContextVars(fields, fn); for fields every line carries, bind them before setting up the integration",
   );
   return undefined;
 }

@@ -4,7 +4,7 @@
  */
 import { STATUS_CODES } from "node:http";
 import { getLogger, type Logger } from "@structlog/core";
-import { contextStorage, levelForOutcome } from "@structlog/core/http";
+import { levelForOutcome } from "@structlog/core/http";
 import type { ErrorRequestHandler, Request, Response } from "express";
 import { type ResolvedErrorHandlerOptions, resolveErrorHandlerOptions, type StructlogErrorHandlerOptions } from "./options.js";
 import { bindUserId, type RequestState, stateOf } from "./request-state.js";
@@ -27,9 +27,9 @@ export function errorStatus(err: unknown): number {
   return typeof status === "number" && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
 }
 
-function logError(o: ResolvedErrorHandlerOptions, state: RequestState | undefined, err: unknown, req: Request, status: number): void {
-  if (state !== undefined) bindUserId(state, req);
-  const logger: Logger = state?.logger ?? o.logger ?? getLogger("http");
+/** An error of a request the middleware did not see: its own line, as there is no request line to carry it. */
+function logError(o: ResolvedErrorHandlerOptions, err: unknown, status: number): void {
+  const logger: Logger = o.logger ?? getLogger("http");
   // 4xx (a malformed JSON body, say) is the client's mistake: a warning, not an error.
   logger[levelForOutcome({ statusCode: status })](o.event, { err, status_code: status });
 }
@@ -63,10 +63,12 @@ function respond(err: unknown, req: Request, res: Response, status: number, stat
 }
 
 /**
- * Express error-handling middleware: logs the error through the request's
- * logger, in the request's context (so the line has its `request_id` and
- * `user_id`; the error renders in pino-std-serializers' `err` shape), at
- * `error` for 5xx and `warning` for 4xx. Then it passes the error on with
+ * Express error-handling middleware: hands the error to the request line,
+ * so the request's one `request_completed` line carries it as `err`
+ * (rendered in pino-std-serializers' `err` shape, with its stack), at
+ * `error` for 5xx and `warning` for 4xx, as the Fastify plugin's does. For a
+ * request `structlogMiddleware()` did not see, it writes its own line
+ * (`request_failed`, or `event`). Then it passes the error on with
  * `next(err)` to Express's default handler, which shows no stack trace when
  * `NODE_ENV=production`, or, with `respond: true`, answers with a JSON body
  * that never has one. Mount it after your routes.
@@ -82,10 +84,11 @@ export function structlogErrorHandler(options?: StructlogErrorHandlerOptions): E
   return function structlogErrorHandler(err, req, res, next): void {
     const state = stateOf(req);
     const status = errorStatus(err);
-    if (state === undefined) logError(o, state, err, req, status);
-    else if (state.loggedError !== err) {
-      state.loggedError = err;
-      contextStorage.run(state.scope, logError, o, state, err, req, status);
+    if (state === undefined) logError(o, err, status);
+    else {
+      // The first error is the cause; a second handler up the chain sees the same one.
+      state.error ??= err;
+      state.scope.run(bindUserId, state, req);
     }
     // Once headers are out, only Express's default handler can end the request (it closes the connection).
     if (!o.respond || res.headersSent) {

@@ -15,14 +15,12 @@
  * properties.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { contextStorage } from "@structlog/core/http";
 import type { Request } from "express";
 import { type Emit, type RequestState, type Route, stateOf } from "./request-state.js";
 
 function emitIn(state: RequestState, emit: Emit, target: object, args: unknown[]): boolean {
-  // Already in the scope (the usual case): no run() at all.
-  if (contextStorage.getStore() === state.scope) return Reflect.apply(emit, target, args) as boolean;
-  return contextStorage.run(state.scope, Reflect.apply, emit, target, args) as boolean;
+  // Already in the scope (the usual case), run() calls straight through.
+  return state.scope.run(Reflect.apply, emit, target, args) as boolean;
 }
 
 function byteLength(chunk: unknown, encoding: unknown): number {

@@ -4,49 +4,12 @@
  */
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { type Fields, getLogger, type Logger } from "@structlog/core";
-import {
-  acceptRequestId,
-  contextStorage,
-  generateRequestId,
-  levelForOutcome,
-  newScope,
-  pathOf,
-  type RequestOutcome,
-  report,
-  requestOutcomeFields,
-  serializeRequest,
-  serializeResponse,
-} from "@structlog/core/http";
+import { getLogger, type Logger } from "@structlog/core";
+import { pathOf, type RequestOutcome, serializeRequest, serializeResponse } from "@structlog/core/http";
 import type { Request, RequestHandler, Response } from "express";
 import { installHooks } from "./hooks.js";
-import { type ResolvedMiddlewareOptions, resolveMiddlewareOptions, type StructlogMiddlewareOptions } from "./options.js";
+import { resolveMiddlewareOptions, type StructlogMiddlewareOptions } from "./options.js";
 import { bindUserId, RequestState, setState, stateOf } from "./request-state.js";
-
-/** The longest id a `generateRequestId` option may return. */
-const MAX_GENERATED_ID_LENGTH = 1024;
-
-/**
- * The request id: a safe incoming header value, else one from the
- * `generateRequestId` option, else a random UUID. An unsafe value (too long,
- * control characters, quotes, JSON) is never logged and never echoed.
- */
-function intakeRequestId(req: Request, o: ResolvedMiddlewareOptions): string {
-  if (o.trustRequestId) {
-    const incoming = acceptRequestId(req.headers[o.requestIdHeader], o.requestIdMaxLength);
-    if (incoming !== undefined) return incoming;
-  }
-  if (o.generateRequestId === undefined) return generateRequestId();
-  try {
-    const made: unknown = o.generateRequestId(req);
-    const id = acceptRequestId(typeof made === "number" || typeof made === "bigint" ? String(made) : made, MAX_GENERATED_ID_LENGTH);
-    if (id !== undefined) return id;
-    report("structlogMiddleware() generateRequestId", new TypeError("it returned an unsafe id; ids use letters, digits and -_.:+=/@~"));
-  } catch (e) {
-    report("structlogMiddleware() generateRequestId", e);
-  }
-  return generateRequestId();
-}
 
 /**
  * The client address. With Express's "trust proxy" setting on, `req.ip`
@@ -69,52 +32,31 @@ function contentLengthOf(res: Response): number | undefined {
   return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
 }
 
-function addFields(target: Record<string, unknown>, extra: Fields | undefined): void {
-  if (extra === null || typeof extra !== "object") return;
-  for (const key of Object.keys(extra)) {
-    Object.defineProperty(target, key, { value: extra[key], enumerable: true, writable: true, configurable: true });
-  }
-}
-
-/** Writes the request line. Runs inside the request's scope, from a `finish` or `close` listener: it must not throw. */
+/** Writes the request line, from a `finish` or `close` listener, through the shared pipeline (it never throws). */
 function writeRequestLine(state: RequestState, req: Request, res: Response): void {
-  const o = state.options;
-  try {
-    bindUserId(state, req);
-    const outcome: RequestOutcome = {
-      method: req.method,
-      path: state.path,
-      route: state.routePattern(req),
-      statusCode: res.statusCode,
-      durationMs: performance.now() - state.start,
-      responseSize: state.bodyCounted ? state.bytes : contentLengthOf(res),
-      remoteAddress: state.remoteAddress,
-      // `close` before the response was flushed: the client went away (or the socket was destroyed).
-      aborted: !res.writableFinished,
-    };
-    const fields = requestOutcomeFields(outcome, o.logRemoteAddress);
-    if (o.customFields !== undefined) {
-      try {
-        addFields(fields, o.customFields(req, res));
-      } catch (e) {
-        report("structlogMiddleware() customFields", e);
-      }
-    }
-    if (o.logHeaders) {
-      // The request-id header too: a hostile id must not reach the log through the headers either.
-      const redact = {
-        redactHeaders: o.redactHeaders,
-        censor: o.censor,
-        requestIdHeader: o.requestIdHeader,
-        requestIdMaxLength: o.requestIdMaxLength,
-      };
-      fields.req = serializeRequest(req, redact);
-      fields.res = serializeResponse(res as ServerResponse, redact);
-    }
-    state.logger[levelForOutcome(outcome)](o.completedEvent, fields);
-  } catch (e) {
-    report("structlogMiddleware() request line", e);
-  }
+  const pipeline = state.pipeline;
+  state.scope.run(bindUserId, state, req);
+  const outcome: RequestOutcome = {
+    method: req.method,
+    path: state.path,
+    route: state.routePattern(req),
+    statusCode: res.statusCode,
+    durationMs: performance.now() - state.start,
+    responseSize: state.bodyCounted ? state.bytes : contentLengthOf(res),
+    remoteAddress: state.remoteAddress,
+    // What a handler threw or passed to next(), as structlogErrorHandler() saw it.
+    error: state.error,
+    // `close` before the response was flushed: the client went away (or the socket was destroyed).
+    aborted: !res.writableFinished,
+  };
+  pipeline.writeRequestLine({
+    logger: state.logger,
+    scope: state.scope,
+    req,
+    res,
+    outcome,
+    headers: (redact) => ({ req: serializeRequest(req, redact), res: serializeResponse(res as ServerResponse, redact) }),
+  });
 }
 
 /**
@@ -126,18 +68,7 @@ function onResponseDone(this: Response): void {
   this.removeListener("finish", onResponseDone);
   this.removeListener("close", onResponseDone);
   const state = stateOf(this.req);
-  if (state !== undefined) contextStorage.run(state.scope, writeRequestLine, state, this.req, this);
-}
-
-function isSkipped(o: ResolvedMiddlewareOptions, req: Request, path: string): boolean {
-  if (o.ignorePaths.has(path)) return true;
-  if (o.skip === undefined) return false;
-  try {
-    return o.skip(req) === true;
-  } catch (e) {
-    report("structlogMiddleware() skip", e);
-    return false;
-  }
+  if (state !== undefined) writeRequestLine(state, this.req, this);
 }
 
 /**
@@ -157,7 +88,8 @@ function isSkipped(o: ResolvedMiddlewareOptions, req: Request, path: string): bo
  * app.use(structlogErrorHandler());
  */
 export function structlogMiddleware(options?: StructlogMiddlewareOptions): RequestHandler {
-  const o = resolveMiddlewareOptions(options);
+  const pipeline = resolveMiddlewareOptions(options);
+  const o = pipeline.options;
   const base: Logger = o.logger ?? getLogger(o.loggerName);
   const idKey = o.requestIdKey;
 
@@ -166,15 +98,14 @@ export function structlogMiddleware(options?: StructlogMiddlewareOptions): Reque
     if (existing !== undefined) {
       // Mounted twice (an app and a sub-app): the first one owns the request; the sub-app gets the hooks.
       installHooks(req, res, undefined);
-      contextStorage.run(existing.scope, next);
+      existing.scope.run(next as () => void);
       return;
     }
     const start = performance.now();
-    const id = intakeRequestId(req, o);
+    const id = pipeline.requestId(req.headers, req);
     if (o.responseIdHeader !== false) res.setHeader(o.responseIdHeader, id);
-    const idField = { [idKey]: id };
-    const scope = newScope(idField);
-    const state = new RequestState(o, scope, id, base.bind(idField), start);
+    const scope = pipeline.openScope(id);
+    const state = new RequestState(pipeline, scope, id, base.bind({ [idKey]: id }), start);
     setState(req, state);
     // An own property, not a prototype getter: a sub-app mounted on a router swaps the prototype, never own properties.
     req.log = state.logger;
@@ -182,12 +113,12 @@ export function structlogMiddleware(options?: StructlogMiddlewareOptions): Reque
 
     const path = pathOf(req.originalUrl ?? req.url);
     state.path = path;
-    if (!isSkipped(o, req, path)) {
+    if (!pipeline.isSkipped(req, path)) {
       if (o.logRemoteAddress) state.remoteAddress = remoteAddressOf(req);
       res.on("finish", onResponseDone);
       res.on("close", onResponseDone);
-      if (o.logRequestStarted) contextStorage.run(scope, () => state.logger.info(o.startedEvent, { method: req.method, path }));
+      if (o.logRequestStarted) pipeline.writeStartLine(state.logger, scope, { method: req.method, path });
     }
-    contextStorage.run(scope, next);
+    scope.run(next as () => void);
   };
 }

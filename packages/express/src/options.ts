@@ -4,7 +4,14 @@
  * the caller's object is only read, never changed).
  */
 import type { Logger } from "@structlog/core";
-import { type HttpLoggingOptions, type ResolvedHttpLoggingOptions, rejectUnknownOptions, resolveHttpOptions } from "@structlog/core/http";
+import {
+  createRequestPipeline,
+  type HttpLoggingOptions,
+  type RequestPipeline,
+  type ResolvedHttpLoggingOptions,
+  rejectUnknownOptions,
+  resolveHttpOptions,
+} from "@structlog/core/http";
 import type { Request, Response } from "express";
 
 /**
@@ -16,6 +23,14 @@ export interface StructlogMiddlewareOptions extends HttpLoggingOptions<Request, 
 /** The middleware's options, checked, with defaults filled in. */
 export type ResolvedMiddlewareOptions = ResolvedHttpLoggingOptions<Request, Response>;
 
+/** The middleware's request pipeline (core/http). */
+export type ExpressPipeline = RequestPipeline<Request, Response>;
+
+/** What the refusal of a bind outside every scope tells an Express user. */
+const SCOPE_FIX =
+  "mount structlogMiddleware() before the middleware that binds (app.use(structlogMiddleware()) first), " +
+  "so that it runs inside the request's scope";
+
 /** Options of {@link structlogErrorHandler}, all optional. */
 export interface StructlogErrorHandlerOptions {
   /**
@@ -26,7 +41,7 @@ export interface StructlogErrorHandlerOptions {
    * always passed on, as Express requires.
    */
   readonly respond?: boolean;
-  /** Event of the error line. Default `"request_failed"`. */
+  /** Event of the error line written for a request `structlogMiddleware()` did not see (its own requests carry the error on their request line). Default `"request_failed"`. */
   readonly event?: string;
   /**
    * Logger for errors of requests the middleware did not see. Requests it
@@ -44,17 +59,18 @@ export interface ResolvedErrorHandlerOptions {
 }
 
 /**
- * Checks the middleware's options; throws a `TypeError` that says what to
- * change. Misspelt options are rejected rather than ignored.
+ * Checks the middleware's options and makes its pipeline; throws a
+ * `TypeError` that says what to change. Misspelt options are rejected
+ * rather than ignored.
  */
-export function resolveMiddlewareOptions(options: StructlogMiddlewareOptions | undefined): ResolvedMiddlewareOptions {
+export function resolveMiddlewareOptions(options: StructlogMiddlewareOptions | undefined): ExpressPipeline {
   const where = "structlogMiddleware()";
-  if (options === undefined) return resolveHttpOptions<Request, Response>({}, where);
-  if (options === null || typeof options !== "object") {
+  if (options !== undefined && (options === null || typeof options !== "object")) {
     throw new TypeError(`${where}: options must be an object, e.g. structlogMiddleware({ requestIdHeader: "x-request-id" }).`);
   }
-  rejectUnknownOptions(options, where);
-  return resolveHttpOptions<Request, Response>(options, where);
+  if (options !== undefined) rejectUnknownOptions(options, where);
+  const resolved = resolveHttpOptions<Request, Response>(options ?? {}, where);
+  return createRequestPipeline<Request, Response>(resolved, { where, scopeFix: SCOPE_FIX, generate: resolved.generateRequestId });
 }
 
 const ERROR_HANDLER_KEYS = ["respond", "event", "logger"] as const;

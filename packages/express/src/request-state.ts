@@ -5,13 +5,10 @@
  * state goes with the request when it is collected.
  */
 import type { ServerResponse } from "node:http";
-import { contextvars, type Logger } from "@structlog/core";
-import { type newScope, report } from "@structlog/core/http";
+import type { Logger } from "@structlog/core";
+import type { RequestScope } from "@structlog/core/http";
 import type { Request } from "express";
-import type { ResolvedMiddlewareOptions } from "./options.js";
-
-/** A request scope, as `newScope()` makes it. */
-export type Scope = ReturnType<typeof newScope>;
+import type { ExpressPipeline, ResolvedMiddlewareOptions } from "./options.js";
 
 /** An `emit` method. */
 export type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
@@ -20,8 +17,9 @@ export type Route = { readonly path?: unknown } | undefined;
 
 /** The middleware's record of one request. */
 export class RequestState {
+  readonly pipeline: ExpressPipeline;
   readonly options: ResolvedMiddlewareOptions;
-  readonly scope: Scope;
+  readonly scope: RequestScope;
   readonly requestId: string;
   readonly logger: Logger;
   /** `performance.now()` when the middleware saw the request. */
@@ -36,16 +34,19 @@ export class RequestState {
   /** `req.route`, and `req.baseUrl` when Express set it (a router restores `baseUrl` on the way out). */
   route: Route;
   routeBase = "";
-  /** The last error the error handler logged, so a second handler up the chain does not log it again. */
-  loggedError: unknown;
+  /** The error structlogErrorHandler() saw (the first one): the request line carries it as `err`. */
+  error: unknown;
+  /** `getUserId` gave a user; it is not asked again. */
+  userIdBound = false;
   /** The methods the per-request hooks stand in for (hooks.ts; unused with the prototype hooks). */
   reqEmit: Emit | undefined;
   resEmit: Emit | undefined;
   write: ServerResponse["write"] | undefined;
   end: ServerResponse["end"] | undefined;
 
-  constructor(options: ResolvedMiddlewareOptions, scope: Scope, requestId: string, logger: Logger, start: number) {
-    this.options = options;
+  constructor(pipeline: ExpressPipeline, scope: RequestScope, requestId: string, logger: Logger, start: number) {
+    this.pipeline = pipeline;
+    this.options = pipeline.options;
     this.scope = scope;
     this.requestId = requestId;
     this.logger = logger;
@@ -100,18 +101,9 @@ export function requestIdOf(req: object): string | undefined {
 
 /**
  * Binds `user_id` from the `getUserId(req)` option in the current scope,
- * when it knows the user. A throwing `getUserId` is reported once on stderr;
- * the request goes on.
+ * once it knows the user. A throwing `getUserId` is reported once on
+ * stderr; the request goes on.
  */
 export function bindUserId(state: RequestState, req: Request): void {
-  const getUserId = state.options.getUserId;
-  if (getUserId === undefined) return;
-  let userId: unknown;
-  try {
-    userId = getUserId(req);
-  } catch (e) {
-    report("structlogMiddleware() getUserId", e);
-    return;
-  }
-  if (userId !== undefined && userId !== null) contextvars.bindContextVars({ user_id: userId });
+  if (!state.userIdBound) state.userIdBound = state.pipeline.bindUserId(req);
 }

@@ -51,25 +51,25 @@ describe.each(EXPRESS_MAJORS)("structlogErrorHandler() on %s", (_major, express)
 
   const headers = (id: string) => ({ "x-request-id": id, "x-user": `u-${id}` });
 
-  it("logs the error with the request's ids, in pino's err shape, at error", async () => {
+  it("puts the error on the request's one line, with its ids, in pino's err shape, at error", async () => {
     const port = await serve({}, (app) => app.get("/fail", failing(Object.assign(new Error("db down"), { code: "ECONNREFUSED" }))));
     await send(port, "/fail", { headers: headers("e-1") });
-    await requestLine(lines, "e-1");
-    const line = lines().find((l) => l.event === "request_failed") ?? {};
+    const line = await requestLine(lines, "e-1");
+    expect(lines().filter((l) => l.request_id === "e-1").map((l) => l.event)).toEqual(["request_completed"]);
     expect(line).toMatchObject({ request_id: "e-1", user_id: "u-e-1", level: "error", status_code: 500, logger: "http" });
     expect(line.err).toMatchObject({ type: "Error", message: "db down", code: "ECONNREFUSED" });
     expect((line.err as { stack: string }).stack).toContain("Error: db down");
   });
 
-  it("logs a client error (a malformed JSON body) as a warning with its status", async () => {
+  it("puts a client error (a malformed JSON body) on a warning request line with its status", async () => {
     const port = await serve({}, (app) => {
       app.use(express.json());
       app.post("/orders", (_req, res) => res.send("ok"));
     });
     const reply = await send(port, "/orders", { body: "{not json", headers: { ...headers("e-2"), "content-type": "application/json" } });
     expect(reply.status).toBe(400);
-    await requestLine(lines, "e-2");
-    expect(lines().find((l) => l.event === "request_failed")).toMatchObject({ level: "warning", status_code: 400, request_id: "e-2" });
+    const line = await requestLine(lines, "e-2");
+    expect(line).toMatchObject({ level: "warning", status_code: 400, request_id: "e-2", err: { type: "SyntaxError" } });
   });
 
   it("hands the error on to Express's default handler", async () => {
@@ -90,8 +90,9 @@ describe.each(EXPRESS_MAJORS)("structlogErrorHandler() on %s", (_major, express)
     running = await listen(app);
     const reply = await send(running.port, "/fail", { headers: headers("e-4") });
     expect(reply).toMatchObject({ status: 502, body: "custom" });
-    await requestLine(lines, "e-4");
-    expect(lines().filter((l) => l.event === "request_failed")).toHaveLength(1);
+    const line = await requestLine(lines, "e-4");
+    expect(line).toMatchObject({ status_code: 502, err: { message: "boom" } });
+    expect(lines().filter((l) => l.request_id === "e-4")).toHaveLength(1);
   });
 
   it("leaks no stack trace to the client in production", async () => {
@@ -147,12 +148,11 @@ describe.each(EXPRESS_MAJORS)("structlogErrorHandler() on %s", (_major, express)
       );
       await send(port, "/half", { headers: headers("e-10") }).catch(() => undefined);
       const line = await requestLine(lines, "e-10");
-      expect(line).toMatchObject({ aborted: true });
-      expect(lines().find((l) => l.event === "request_failed")).toMatchObject({ request_id: "e-10" });
+      expect(line).toMatchObject({ aborted: true, level: "error", err: { message: "mid-stream" } });
     });
   });
 
-  it("logs an error once when two structlogErrorHandlers see it", async () => {
+  it("writes one line when two structlogErrorHandlers see the error", async () => {
     const port = await serve({ respond: true }, (app) => {
       const sub = express();
       sub.get("/fail", failing(new Error("inner")));
@@ -160,27 +160,26 @@ describe.each(EXPRESS_MAJORS)("structlogErrorHandler() on %s", (_major, express)
       app.use("/sub", sub);
     });
     await send(port, "/sub/fail", { headers: headers("e-11") });
-    await requestLine(lines, "e-11");
-    expect(lines().filter((l) => l.event === "request_failed")).toHaveLength(1);
+    const line = await requestLine(lines, "e-11");
+    expect(line.err).toMatchObject({ message: "inner" });
+    expect(lines().filter((l) => l.request_id === "e-11")).toHaveLength(1);
   });
 
-  it("logs a thrown value that is not an Error", async () => {
+  it("puts a thrown value that is not an Error on the request line", async () => {
     const port = await serve({ respond: true }, (app) => app.get("/fail", failing("plain string failure")));
     const reply = await send(port, "/fail", { headers: headers("e-12") });
     expect(reply.status).toBe(500);
-    await requestLine(lines, "e-12");
-    expect(lines().find((l) => l.event === "request_failed")?.err).toBe("plain string failure");
+    expect((await requestLine(lines, "e-12")).err).toBe("plain string failure");
   });
 
-  it("has user_id from the middleware's getUserId on the error line", async () => {
+  it("has user_id from the middleware's getUserId on the failed request's line", async () => {
     const app = express();
     app.use(structlogMiddleware({ getUserId: (req) => req.headers["x-account"] }));
     app.get("/fail", failing(new Error("x")));
     app.use(structlogErrorHandler({ respond: true }));
     running = await listen(app);
     await send(running.port, "/fail", { headers: { "x-request-id": "e-13", "x-account": "acct-1" } });
-    await requestLine(lines, "e-13");
-    expect(lines().find((l) => l.event === "request_failed")).toMatchObject({ user_id: "acct-1" });
+    expect(await requestLine(lines, "e-13")).toMatchObject({ user_id: "acct-1", err: { message: "x" } });
   });
 
   it("logs through its logger option when the middleware did not run", async () => {
