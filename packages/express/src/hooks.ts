@@ -16,7 +16,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Request } from "express";
-import { type Emit, type RequestState, type Route, stateOf } from "./request-state.js";
+import { bindUserId, type Emit, type RequestState, type Route, stateOf } from "./request-state.js";
 
 function emitIn(state: RequestState, emit: Emit, target: object, args: unknown[]): boolean {
   // Already in the scope (the usual case), run() calls straight through.
@@ -52,6 +52,9 @@ function setRoute(req: Request, value: Route): void {
   }
   state.route = value;
   state.routeBase = req.baseUrl ?? "";
+  // A route matched: the app-level middleware (authentication) has run, so
+  // the route's lines can carry user_id, as on Fastify (asked again at the end if unknown yet).
+  if (value !== undefined && !state.userIdBound && state.options.getUserId !== undefined) state.scope.run(bindUserId, state, req);
 }
 
 const routeAccessor: PropertyDescriptor = {

@@ -55,7 +55,11 @@ describe.each(EXPRESS_MAJORS)("structlogErrorHandler() on %s", (_major, express)
     const port = await serve({}, (app) => app.get("/fail", failing(Object.assign(new Error("db down"), { code: "ECONNREFUSED" }))));
     await send(port, "/fail", { headers: headers("e-1") });
     const line = await requestLine(lines, "e-1");
-    expect(lines().filter((l) => l.request_id === "e-1").map((l) => l.event)).toEqual(["request_completed"]);
+    expect(
+      lines()
+        .filter((l) => l.request_id === "e-1")
+        .map((l) => l.event),
+    ).toEqual(["request_completed"]);
     expect(line).toMatchObject({ request_id: "e-1", user_id: "u-e-1", level: "error", status_code: 500, logger: "http" });
     expect(line.err).toMatchObject({ type: "Error", message: "db down", code: "ECONNREFUSED" });
     expect((line.err as { stack: string }).stack).toContain("Error: db down");

@@ -155,7 +155,11 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
     const fields = input.scope.vars();
     assignOwn(fields, requestOutcomeFields(outcome, options.logRemoteAddress));
     if (options.logHeaders && input.headers !== undefined) assignOwn(fields, input.headers(redact));
-    if (customFields !== undefined) assignOwn(fields, callSafely("customFields", () => customFields(req, res)));
+    if (customFields !== undefined)
+      assignOwn(
+        fields,
+        callSafely("customFields", () => customFields(req, res)),
+      );
     input.logger[levelForOutcome(outcome)](options.completedEvent, fields);
   }
 }
