@@ -341,4 +341,51 @@ describe("the request scope", () => {
       ["after", "blue", undefined],
     ]);
   });
+
+  it("opens the scope before an onRequest hook added before the plugin", async () => {
+    app = (await import("fastify")).default();
+    app.addHook("onRequest", async (request) => {
+      bindContextVars({ user_id: request.headers["x-user"] });
+      deep.info("auth_hook");
+    });
+    await app.register((await import("../src/index.js")).structlogPlugin);
+    app.get("/", async () => {
+      deep.info("handler");
+      return "ok";
+    });
+    await app.inject({ url: "/", headers: { "x-request-id": "early-1", "x-user": "alice" } });
+    expect(out.lines().map((l) => [l.event, l.request_id, l.user_id])).toEqual([
+      ["auth_hook", "early-1", "alice"],
+      ["handler", "early-1", "alice"],
+      ["request_completed", "early-1", "alice"],
+    ]);
+  });
+
+  it("leaves a request's scope before the next request on the same kept-alive connection", async () => {
+    const { default: Fastify } = await import("fastify");
+    const { structlogPlugin } = await import("../src/index.js");
+    app = Fastify({
+      rewriteUrl(req) {
+        // Runs before genReqId: the previous request's scope must be gone.
+        deep.info("rewriting", { seen: getContextVars() });
+        return req.url ?? "/";
+      },
+    });
+    await app.register(structlogPlugin);
+    app.get("/", async () => "ok");
+    const url = await listen(app);
+    const { Agent, get } = await import("node:http");
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    for (const id of ["ka-1", "ka-2", "ka-3"]) {
+      await new Promise<void>((resolve) => get(url, { agent, headers: { "x-request-id": id } }, (res) => res.resume().on("end", resolve)));
+    }
+    agent.destroy();
+    await eventually(() => requestLines(out.lines()).length === 3, "three request lines");
+    const rewriting = out.lines().filter((l) => l.event === "rewriting");
+    expect(rewriting.map((l) => [l.request_id, l.seen])).toEqual([
+      [undefined, {}],
+      [undefined, {}],
+      [undefined, {}],
+    ]);
+  });
 });
