@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import * as structlog from "@structlog/core";
-import { CapturingLogger } from "@structlog/core/testing";
+import { CapturingLogger, captureReports } from "@structlog/core/testing";
 import type { NextFunction, Request, Response } from "express";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type StructlogErrorHandlerOptions, structlogErrorHandler, structlogMiddleware } from "../src/index.js";
@@ -195,7 +195,13 @@ describe.each(EXPRESS_MAJORS)("structlogErrorHandler() on %s", (_major, express)
       "development",
       false,
     );
-    const reply = await send(port, "/fail");
+    // This app has no structlogMiddleware(), but another app of the process does: its bind outside every scope is refused.
+    express().use(structlogMiddleware());
+    let reply = { body: "" };
+    const reports = await captureReports(async () => {
+      reply = await send(port, "/fail");
+    });
+    expect(reports).toEqual([expect.stringMatching(/^structlog: note: bindContextVars\(\) outside every scope/)]);
     expect(JSON.parse(reply.body)).toEqual({ error: "Internal Server Error" });
     const line = await waitFor(() => out.calls[0], "the error line");
     expect(JSON.parse(line.rendered as string)).toMatchObject({ event: "unhandled_error", err: { message: "x" } });

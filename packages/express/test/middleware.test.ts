@@ -1,5 +1,5 @@
 import * as structlog from "@structlog/core";
-import { CapturingLogger } from "@structlog/core/testing";
+import { CapturingLogger, captureReports } from "@structlog/core/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { requestIdOf, type StructlogMiddlewareOptions, structlogMiddleware } from "../src/index.js";
 import { captureLines, EXPRESS_MAJORS, type Line, listen, type Running, requestLine, send, UUID, waitFor } from "./helpers.js";
@@ -76,8 +76,11 @@ describe.each(EXPRESS_MAJORS)("structlogMiddleware() on %s", (_major, express) =
         return 'bad"id\n';
       };
       const port = await serve({ generateRequestId }, (app) => app.get("/", (_req, res) => res.send("ok")));
-      expect((await send(port, "/")).headers["x-request-id"]).toMatch(UUID);
-      expect((await send(port, "/")).headers["x-request-id"]).toMatch(UUID);
+      const reports = await captureReports(async () => {
+        expect((await send(port, "/")).headers["x-request-id"]).toMatch(UUID);
+        expect((await send(port, "/")).headers["x-request-id"]).toMatch(UUID);
+      });
+      expect(reports).toEqual([expect.stringMatching(/^structlog: structlogMiddleware\(\) generateRequestId failed: Error: no ids today/)]);
     });
 
     it("binds the id under requestIdKey", async () => {
@@ -259,8 +262,11 @@ describe.each(EXPRESS_MAJORS)("structlogMiddleware() on %s", (_major, express) =
         throw new Error("auth service down");
       };
       const port = await serve({ getUserId }, (app) => app.get("/", (_req, res) => res.send("ok")));
-      await send(port, "/", { headers: { "x-request-id": "gt-1" } });
-      expect(await requestLine(lines, "gt-1")).not.toHaveProperty("user_id");
+      const reports = await captureReports(async () => {
+        await send(port, "/", { headers: { "x-request-id": "gt-1" } });
+        expect(await requestLine(lines, "gt-1")).not.toHaveProperty("user_id");
+      });
+      expect(reports).toEqual([expect.stringMatching(/getUserId failed: Error: auth service down/)]);
     });
 
     it("has the fields of customFields, and is still written when it throws", async () => {
@@ -272,8 +278,11 @@ describe.each(EXPRESS_MAJORS)("structlogMiddleware() on %s", (_major, express) =
       const port = await serve({ customFields }, (app) => app.get("/", (_req, res) => res.send("ok")));
       await send(port, "/", { headers: { "x-request-id": "cf-1", "x-tenant": "acme" } });
       expect((await requestLine(lines, "cf-1")).tenant).toBe("acme");
-      await send(port, "/", { headers: { "x-request-id": "cf-2" } });
-      await requestLine(lines, "cf-2");
+      const reports = await captureReports(async () => {
+        await send(port, "/", { headers: { "x-request-id": "cf-2" } });
+        await requestLine(lines, "cf-2");
+      });
+      expect(reports).toEqual([expect.stringMatching(/customFields failed: Error: bad hook/)]);
     });
 
     it("has the serialized request and response, credentials redacted, with logHeaders", async () => {

@@ -1,4 +1,5 @@
 import * as structlog from "@structlog/core";
+import { captureReports } from "@structlog/core/testing";
 import Fastify from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { asFastifyLogger } from "../src/index.js";
@@ -119,7 +120,8 @@ describe("asFastifyLogger()", () => {
         },
       },
     });
-    log.info({ user: 1 }, "still here");
+    const reports = captureReports(() => log.info({ user: 1 }, "still here"));
+    expect(reports).toEqual([expect.stringMatching(/the "user" serializer failed: Error: bad serializer/)]);
     expect(out.lines()).toEqual([{ user: "[Unserializable: the user serializer threw]", event: "still here", level: "info" }]);
   });
 

@@ -1,4 +1,5 @@
 import * as structlog from "@structlog/core";
+import { captureReports } from "@structlog/core/testing";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appWith, captureOutput, eventually, listen, rawRequest, requestLines } from "./helpers.js";
@@ -97,10 +98,21 @@ describe("request id generation", () => {
   });
 
   it("falls back to a UUID when generateRequestId throws or returns an unsafe id", async () => {
-    app = await echoApp({ generateRequestId: (req) => (req.url === "/" ? "bad\nid" : "") });
-    const response = await app.inject({ url: "/" });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers["x-request-id"]).toMatch(UUID);
+    let calls = 0;
+    app = await echoApp({
+      generateRequestId: () => {
+        if (++calls === 1) throw new Error("no ids today");
+        return "bad\nid";
+      },
+    });
+    const reports = await captureReports(async () => {
+      for (let i = 0; i < 2; i++) {
+        const response = await app?.inject({ url: "/" });
+        expect(response?.statusCode).toBe(200);
+        expect(response?.headers["x-request-id"]).toMatch(UUID);
+      }
+    });
+    expect(reports).toEqual([expect.stringMatching(/generateRequestId failed: Error: no ids today/)]);
   });
 });
 

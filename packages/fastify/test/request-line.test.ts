@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import * as structlog from "@structlog/core";
+import { captureReports } from "@structlog/core/testing";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { appWith, captureOutput, eventually, listen, rawRequest, requestLines, sleep } from "./helpers.js";
@@ -268,8 +269,11 @@ describe("request line options", () => {
       },
     });
     app.get("/", async () => "ok");
-    await app.inject({ url: "/" });
+    const reports = await captureReports(async () => {
+      await app?.inject({ url: "/" });
+    });
     expect(onlyRequestLine()).toMatchObject({ status_code: 200 });
+    expect(reports).toEqual([expect.stringMatching(/^structlog: @structlog\/fastify customFields failed: Error: bug in customFields/)]);
   });
 
   it("leaves out the client address with logRemoteAddress: false", async () => {
