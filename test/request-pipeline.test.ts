@@ -6,7 +6,7 @@
  */
 import type http from "node:http";
 import * as structlog from "@structlog/core";
-import { captureReports } from "@structlog/core/testing";
+import { captureReports, capturingLoggerFactory } from "@structlog/core/testing";
 import { structlogErrorHandler, structlogMiddleware } from "@structlog/express";
 import { structlogPlugin } from "@structlog/fastify";
 import express5 from "express";
@@ -150,5 +150,26 @@ describe("the request lines of Fastify 5, Express 5 and Express 4", () => {
       "hanging",
       "request_completed",
     ]);
+  });
+
+  it.each(FRAMEWORKS)("show a thrown error's stack as an exception block in the dev console on %s", async (_name, make) => {
+    const factory = capturingLoggerFactory();
+    structlog.configure({
+      processors: [
+        structlog.contextvars.mergeContextVars,
+        structlog.processors.addLogLevel,
+        structlog.dev.consoleRenderer({ colors: false }),
+      ],
+      loggerFactory: factory,
+    });
+    const app = await make();
+    const running = await listen(app.server);
+    await get(running.port, SCENARIO.boom, { "x-request-id": "r-dev" });
+    await eventually(() => factory.calls.some((c) => String(c.rendered).startsWith("[error")), "the request line");
+    await running.close();
+    await app.close();
+    const line = String(factory.calls.find((c) => String(c.rendered).includes("request_completed"))?.rendered);
+    expect(line).toMatch(/^\[error {4}\] request_completed .*request_id=r-dev.*\n {2}TypeError: boom\n {6}at /);
+    expect(line).not.toContain("err=");
   });
 });

@@ -201,11 +201,21 @@ export function consoleRenderer(options: ConsoleRendererOptions = {}): Renderer 
   ];
 
   return markRenderer((_logger, _method, eventDict: EventDict) => {
-    const { stack, exception, exc_info: excInfo } = eventDict;
+    const { stack, exception } = eventDict;
+    let excInfo = eventDict.exc_info;
     const rest: EventDict = mergeFields(eventDict);
     delete rest.stack;
     delete rest.exception;
     delete rest.exc_info;
+    // A request line's `err` (pino's key for the error): shown as the exception block, as exception() shows exc_info.
+    if (
+      isError(rest.err) &&
+      (excInfo === undefined || excInfo === null || excInfo === false) &&
+      (exception === undefined || exception === null)
+    ) {
+      excInfo = rest.err;
+      delete rest.err;
+    }
     const parts: string[] = [];
     for (const [key, format] of columns) {
       if (!Object.hasOwn(rest, key)) continue;

@@ -52,6 +52,24 @@ describe("consoleRenderer()", () => {
     expect(out).toMatch(/^failed\n {2}Error: boom\n {6}at /);
   });
 
+  it("writes a request line's err as the exception block, as exc_info", () => {
+    const err = new TypeError("boom");
+    const out = render(consoleRenderer({ colors: false }), { event: "request_completed", status_code: 500, err });
+    expect(out).toMatch(/^request_completed\s+status_code=500\n {2}TypeError: boom\n {6}at /);
+    expect(out).not.toContain("err=");
+  });
+
+  it("keeps err a field when exc_info names the exception", () => {
+    const out = render(consoleRenderer({ colors: false }), { event: "failed", err: new Error("first"), exc_info: new Error("second") });
+    expect(out).toMatch(/^failed\s+err=.*first.*\n {2}Error: second\n/);
+  });
+
+  it("keeps an err that is not an Error a field", () => {
+    expect(render(consoleRenderer({ colors: false }), { event: "failed", err: "plain string" })).toBe(
+      "failed                         err='plain string'",
+    );
+  });
+
   it("writes a preformatted exception string after the line, indented", () => {
     expect(render(consoleRenderer({ colors: false }), { event: "failed", exception: "Trace\nline" })).toBe("failed\n  Trace\n  line");
   });
