@@ -33,7 +33,7 @@ export type GenerateRequestId = ((req: IncomingMessage) => string) | "fastify";
  * await app.register(structlogPlugin, { ignorePaths: ["/health"], getUserId: (req) => req.user?.id });
  */
 export interface StructlogFastifyOptions extends Omit<HttpLoggingOptions<FastifyRequest, FastifyReply>, "generateRequestId"> {
-  /** Makes an id when no incoming one is accepted. Default `crypto.randomUUID()`. */
+  /** Makes an id when no incoming one is accepted. Default: the app's `Fastify({ genReqId })` if it has one, else `crypto.randomUUID()`. */
   readonly generateRequestId?: GenerateRequestId;
 }
 
@@ -68,13 +68,29 @@ const SCOPE_FIX =
   "unless a plugin sets its own genReqId with setGenReqId)";
 
 /**
+ * Was the app made with its own `Fastify({ genReqId })`? Fastify keeps its
+ * options under a symbol its types do not declare; an unknown shape reads as "no".
+ */
+export function appHasGenReqId(fastify: object): boolean {
+  for (const symbol of Object.getOwnPropertySymbols(fastify)) {
+    if (symbol.description !== "fastify.options") continue;
+    const options = (fastify as Record<symbol, unknown>)[symbol];
+    return typeof options === "object" && options !== null && typeof (options as { genReqId?: unknown }).genReqId === "function";
+  }
+  return false;
+}
+
+/**
  * Checks the options and fills in defaults, without changing the caller's
- * object. `fastifyGenReqId` is the app's `genReqId`, for `"fastify"`.
+ * object. `fastifyGenReqId` is the app's `genReqId`, for `"fastify"`, and
+ * the default when the app was made with its own (`appGenReqId`): the
+ * app's choice wins over the plugin's UUIDs.
  * Throws, saying what to change, when an option is wrong.
  */
 export function resolvePluginOptions(
   options: StructlogFastifyOptions | undefined,
   fastifyGenReqId: (req: IncomingMessage) => string,
+  appGenReqId = false,
 ): PluginSettings {
   const given = options ?? {};
   if (typeof given !== "object" || given === null) throw new TypeError(`${WHERE}: options must be an object.`);
@@ -91,7 +107,8 @@ export function resolvePluginOptions(
   }
   const resolved = resolveHttpOptions<FastifyRequest, FastifyReply>(shared, WHERE);
   const rootLogger = asFastifyLogger(resolved.logger ?? getLogger(resolved.loggerName), redactOptions(resolved));
-  const generate = generateRequestId === "fastify" ? fastifyGenReqId : generateRequestId;
+  const generate =
+    generateRequestId === "fastify" || (generateRequestId === undefined && appGenReqId) ? fastifyGenReqId : generateRequestId;
   const pipeline = createRequestPipeline<FastifyRequest, FastifyReply, IncomingMessage>(resolved, {
     where: WHERE,
     scopeFix: SCOPE_FIX,

@@ -8,7 +8,7 @@ import { leaveRequestScope } from "@structlog/core/http";
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
 import { lifecycleHooks } from "./lifecycle.js";
-import { type PluginSettings, resolvePluginOptions, type StructlogFastifyOptions } from "./options.js";
+import { appHasGenReqId, type PluginSettings, resolvePluginOptions, type StructlogFastifyOptions } from "./options.js";
 import { kRegistered, kState, stateOf } from "./state.js";
 
 const NAME = "@structlog/fastify";
@@ -45,7 +45,7 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   let settings: PluginSettings;
   try {
     checkFastifyOptions(fastify);
-    settings = resolvePluginOptions(options, fastifyGenReqId(fastify));
+    settings = resolvePluginOptions(options, fastifyGenReqId(fastify), appHasGenReqId(fastify));
   } catch (e) {
     return done(e as Error);
   }

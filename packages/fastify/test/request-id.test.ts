@@ -92,6 +92,16 @@ describe("request id generation", () => {
     expect((await app.inject({ url: "/" })).headers["x-request-id"]).toBe("from-app");
   });
 
+  it("uses the app's own genReqId by default", async () => {
+    app = await echoApp({}, { genReqId: () => "from-app" });
+    expect((await app.inject({ url: "/" })).headers["x-request-id"]).toBe("from-app");
+  });
+
+  it("prefers a generateRequestId function to the app's genReqId", async () => {
+    app = await echoApp({ generateRequestId: () => "from-plugin" }, { genReqId: () => "from-app" });
+    expect((await app.inject({ url: "/" })).headers["x-request-id"]).toBe("from-plugin");
+  });
+
   it("uses a generateRequestId function, given the raw request", async () => {
     app = await echoApp({ generateRequestId: (req) => `gen-${req.method}` });
     expect((await app.inject({ url: "/" })).headers["x-request-id"]).toBe("gen-GET");
