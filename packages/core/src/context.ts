@@ -211,10 +211,15 @@ export class RequestScope {
     this.#scope = { vars, keys: Object.keys(vars) };
   }
 
-  /** Runs `fn(...args)` in this scope. */
-  run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
-    if (storage.getStore() === this.#scope) return fn(...args);
-    return storage.run(this.#scope, fn, ...args);
+  /** Runs `fn` with up to three arguments in this scope (straight through when it is current already). */
+  run<R>(fn: () => R): R;
+  run<A, R>(fn: (a: A) => R, a: A): R;
+  run<A, B, R>(fn: (a: A, b: B) => R, a: A, b: B): R;
+  run<A, B, C, R>(fn: (a: A, b: B, c: C) => R, a: A, b: B, c: C): R;
+  run(fn: (a?: unknown, b?: unknown, c?: unknown) => unknown, a?: unknown, b?: unknown, c?: unknown): unknown {
+    // Fixed arity, no rest arguments: this runs for every event a request's req and res emit.
+    if (storage.getStore() === this.#scope) return fn(a, b, c);
+    return storage.run(this.#scope, fn, a, b, c);
   }
 
   /**

@@ -55,7 +55,10 @@ function writeRequestLine(state: RequestState, req: Request, res: Response): voi
     req,
     res,
     outcome,
-    headers: (redact) => ({ req: serializeRequest(req, redact), res: serializeResponse(res as ServerResponse, redact) }),
+    // Made only when asked: most apps never log headers.
+    headers: pipeline.options.logHeaders
+      ? (redact) => ({ req: serializeRequest(req, redact), res: serializeResponse(res as ServerResponse, redact) })
+      : undefined,
   });
 }
 

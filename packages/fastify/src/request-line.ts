@@ -66,10 +66,13 @@ export function writeRequestLine(
     req: request,
     res: reply,
     outcome,
-    headers: (redact) => ({
-      req: serializeRequest(request as unknown as Record<string, unknown>, redact),
-      res: serializeResponse({ headersSent: true, statusCode: reply.statusCode, getHeaders: () => reply.getHeaders() }, redact),
-    }),
+    // Made only when asked: most apps never log headers.
+    headers: pipeline.options.logHeaders
+      ? (redact) => ({
+          req: serializeRequest(request as unknown as Record<string, unknown>, redact),
+          res: serializeResponse({ headersSent: true, statusCode: reply.statusCode, getHeaders: () => reply.getHeaders() }, redact),
+        })
+      : undefined,
   });
 }
 

@@ -141,19 +141,31 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
     },
 
     writeStartLine(logger, scope, fields) {
-      callSafely("request line", () => scope.run(() => logger.info(options.startedEvent, fields)));
+      try {
+        scope.run(writeStart, logger, fields);
+      } catch (e) {
+        report(`${where} request line`, e);
+      }
     },
 
     writeRequestLine(input) {
-      callSafely("request line", () => input.scope.run(writeLine, input));
+      try {
+        input.scope.run(writeLine, input);
+      } catch (e) {
+        report(`${where} request line`, e);
+      }
     },
   };
+
+  function writeStart(logger: Logger, fields: Fields): void {
+    logger.info(options.startedEvent, fields);
+  }
 
   function writeLine(input: RequestLineInput<Req, Res>): void {
     const { outcome, req, res } = input;
     // The scope's variables go on the line itself, so it carries them even in a chain without mergeContextVars.
-    const fields = input.scope.vars();
-    assignOwn(fields, requestOutcomeFields(outcome, options.logRemoteAddress));
+    // Object.assign is safe for the outcome: its keys are fixed names (no "__proto__").
+    const fields = Object.assign(input.scope.vars(), requestOutcomeFields(outcome, options.logRemoteAddress));
     if (options.logHeaders && input.headers !== undefined) assignOwn(fields, input.headers(redact));
     if (customFields !== undefined)
       assignOwn(
