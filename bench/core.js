@@ -1,190 +1,237 @@
-// Core throughput benchmark: @structlog/core against pino, winston and bunyan
-// in one process, interleaved, with the same fields (2 bound, 3 per call),
-// writing to /dev/null. Run: `node --expose-gc bench/core.js` (after a build),
-// or `npx -y pnpm@10 bench`. Options: ROUNDS=7 LINES=200000.
+// Core throughput benchmark (issue 10): @structlog/core against pino 10 on
+// every event shape of bench/shapes.js, plus a disabled call, bind() against
+// child(), and the heap over 1,000,000 lines.
+//
+//   npx -y pnpm@10 bench         # = pnpm build && node --expose-gc bench/core.js
+//   options: ROUNDS=5 LINES=100000 SHAPES=base,wide20 DIST=packages/core/dist
+//
+// Three loggers, all writing to /dev/null with 2 bound fields:
+// - structlog: the production chain (bench/production-config.js) through
+//   writeLoggerFactory, its batched writer;
+// - pino: pino's fastest /dev/null destination, asynchronous sonic-boom with
+//   minLength 4096, and ISO time (as structlog writes);
+// - pino-batch: pino's own serializer (ISO time) writing through a 64 KiB
+//   batched writeSync, as structlog's writer does, so the comparison is of
+//   the serializers.
+//
+// Every measurement runs in a fresh process (one logger, one shape), so no
+// logger runs in a heap or JIT state another one left; the rounds are
+// interleaved and the order of the loggers rotates every round. Each run
+// logs LINES lines and then waits until its output is written. Reported:
+// the median lines/s of each logger, and the median (and range) over the
+// rounds of each round's ratio.
 import { execFileSync } from "node:child_process";
-import { createWriteStream } from "node:fs";
-import { fileURLToPath } from "node:url";
-import bunyan from "bunyan";
+import { openSync, writeSync } from "node:fs";
+import { loadavg } from "node:os";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import pino from "pino";
-import winston from "winston";
-import * as structlog from "../packages/core/dist/index.js";
-import { configureProduction } from "./production-config.js";
+import { SHAPES } from "./shapes.js";
 
-const ROUNDS = Number(process.env.ROUNDS ?? 7);
-const LINES = Number(process.env.LINES ?? 200_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const LINES = Number(process.env.LINES ?? 100_000);
+const DIST = resolve(process.env.DIST ?? fileURLToPath(new URL("../packages/core/dist", import.meta.url)));
+const SELF = fileURLToPath(import.meta.url);
 const gc = globalThis.gc ?? (() => {});
-
-// --- the setups -----------------------------------------------------------
-
-configureProduction();
-const slRoot = structlog.getLogger("bench");
-const sl = slRoot.bind({ service: "checkout", region: "eu-west-1" });
-
-// pino's fastest /dev/null destination: asynchronous sonic-boom with a 4 KiB
-// buffer. pino keeps its default epoch-ms time (cheaper than our ISO string).
-const pinoDest = pino.destination({ dest: "/dev/null", sync: false, minLength: 4096 });
-const pinoRoot = pino({ level: "info" }, pinoDest);
-const pn = pinoRoot.child({ service: "checkout", region: "eu-west-1" });
-
-const winstonStream = createWriteStream("/dev/null");
-const wn = winston
-  .createLogger({
-    level: "info",
-    format: winston.format.combine(winston.format.timestamp(), winston.format.json()),
-    transports: [new winston.transports.Stream({ stream: winstonStream })],
-  })
-  .child({ service: "checkout", region: "eu-west-1" });
-
-const bunyanStream = createWriteStream("/dev/null");
-const bn = bunyan
-  .createLogger({ name: "bench", level: "info", streams: [{ stream: bunyanStream }] })
-  .child({ service: "checkout", region: "eu-west-1" });
-
-await new Promise((resolve) => pinoDest.once("ready", resolve));
-
-const drainStream = (stream) => new Promise((resolve) => (stream.writableLength === 0 ? resolve() : stream.once("drain", resolve)));
 const tick = () => new Promise((r) => setImmediate(r));
 
-// Each case logs LINES lines and then waits until its output is written, so
-// deferred writes count against the logger that defers them.
-const throughput = {
-  structlog: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) sl.info("user_login", { user_id: i, path: "/login", ok: true });
-    },
-    drain: async () => structlog.flushAll(),
-  },
-  pino: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) pn.info({ user_id: i, path: "/login", ok: true }, "user_login");
-    },
-    drain: async () => {
-      pinoDest.flushSync();
-    },
-  },
-  winston: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) wn.info("user_login", { user_id: i, path: "/login", ok: true });
-    },
-    drain: async () => {
-      await tick();
-      await drainStream(winstonStream);
-    },
-  },
-  bunyan: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) bn.info({ user_id: i, path: "/login", ok: true }, "user_login");
-    },
-    drain: async () => drainStream(bunyanStream),
-  },
-};
+// --- the loggers (in a child process) --------------------------------------
 
-const disabled = {
-  structlog: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) sl.debug("cache_miss", { key: i, size: 10, hit: false });
-    },
-    drain: async () => {},
-  },
-  pino: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) pn.debug({ key: i, size: 10, hit: false }, "cache_miss");
-    },
-    drain: async () => {},
-  },
-};
-
-let sink = 0;
-const bindCases = {
-  structlog: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) sink += sl.bind({ order_id: i, user_id: 42 }) ? 1 : 0;
-    },
-    drain: async () => {},
-  },
-  pino: {
-    run: (n) => {
-      for (let i = 0; i < n; i++) sink += pn.child({ order_id: i, user_id: 42 }) ? 1 : 0;
-    },
-    drain: async () => {},
-  },
-};
-
-// --- measurement ---------------------------------------------------------
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-
-async function measure(cases, lines) {
-  const names = Object.keys(cases);
-  const results = Object.fromEntries(names.map((n) => [n, []]));
-  for (const name of names) {
-    cases[name].run(Math.min(lines, 20_000)); // warm-up
-    await cases[name].drain();
-  }
-  for (let round = 0; round < ROUNDS; round++) {
-    // Rotate the order every round so no logger always runs first.
-    const order = names.map((_, i) => names[(i + round) % names.length]);
-    for (const name of order) {
-      gc();
-      const start = process.hrtime.bigint();
-      cases[name].run(lines);
-      await cases[name].drain();
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      results[name].push(lines / seconds);
-    }
-  }
-  return Object.fromEntries(names.map((n) => [n, median(results[n])]));
+async function structlogSetup() {
+  const s = await import(pathToFileURL(resolve(DIST, "index.js")).href);
+  s.configure({
+    processors: [
+      s.contextvars.mergeContextVars,
+      s.processors.addLogLevel,
+      s.processors.timeStamper({ fmt: "iso" }),
+      s.processors.formatExcInfo,
+      s.processors.jsonRenderer(),
+    ],
+    wrapperClass: s.makeFilteringBoundLogger("info"),
+    loggerFactory: s.writeLoggerFactory("/dev/null"),
+    cacheLoggerOnFirstUse: true,
+  });
+  return { root: s.getLogger("bench"), bind: (l, f) => l.bind(f), drain: async () => s.flushAll() };
 }
 
-function table(title, medians, base = "pino") {
-  const rows = Object.entries(medians)
-    .sort((a, b) => b[1] - a[1])
-    .map(([name, ops]) => `| ${name} | ${Math.round(ops).toLocaleString("en-US")} | ${(ops / medians[base]).toFixed(2)}x |`);
-  return [`### ${title}`, "", `| logger | ops/s (median of ${ROUNDS}) | vs ${base} |`, "|---|---:|---:|", ...rows, ""].join("\n");
+async function pinoSetup() {
+  const dest = pino.destination({ dest: "/dev/null", sync: false, minLength: 4096 });
+  await new Promise((r) => dest.once("ready", r));
+  const root = pino({ level: "info", timestamp: pino.stdTimeFunctions.isoTime }, dest);
+  return { root, bind: (l, f) => l.child(f), drain: async () => dest.flushSync() };
 }
 
-async function heapAfterMillion() {
-  const mb = (b) => (b / 1024 / 1024).toFixed(1);
-  gc();
-  await tick();
-  gc();
-  const baseline = process.memoryUsage().heapUsed;
-  for (let batch = 0; batch < 10; batch++) {
-    throughput.structlog.run(100_000);
-    await throughput.structlog.drain();
+/** pino's serializer through a 64 KiB batch written with writeSync, flushed at the end of the turn. */
+async function pinoBatchSetup() {
+  const fd = openSync("/dev/null", "a");
+  let batch = "";
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (batch.length > 0) writeSync(fd, batch);
+    batch = "";
+  };
+  const stream = {
+    write(s) {
+      batch += s;
+      if (batch.length >= 64 * 1024) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+  };
+  const root = pino({ level: "info", timestamp: pino.stdTimeFunctions.isoTime }, stream);
+  return { root, bind: (l, f) => l.child(f), drain: async () => flush() };
+}
+
+const SETUPS = { structlog: structlogSetup, pino: pinoSetup, "pino-batch": pinoBatchSetup };
+
+/** One measurement: `LOGGER` on `SHAPE`, printed as JSON on stdout. */
+async function child() {
+  const which = process.env.BENCH_LOGGER;
+  const part = process.env.BENCH_PART;
+  const setup = await SETUPS[which]();
+  const kind = which === "structlog" ? "structlog" : "pino";
+  let sink = 0;
+  let run;
+  if (part === "disabled") {
+    const log = setup.bind(setup.root, { service: "checkout", region: "eu-west-1" });
+    run =
+      kind === "structlog"
+        ? (n) => {
+            for (let i = 0; i < n; i++) log.debug("cache_miss", { key: i, size: 10, hit: false });
+          }
+        : (n) => {
+            for (let i = 0; i < n; i++) log.debug({ key: i, size: 10, hit: false }, "cache_miss");
+          };
+  } else if (part === "bind") {
+    const log = setup.bind(setup.root, { service: "checkout", region: "eu-west-1" });
+    run = (n) => {
+      for (let i = 0; i < n; i++) sink += setup.bind(log, { order_id: i, user_id: 42 }) ? 1 : 0;
+    };
+  } else {
+    const shape = SHAPES[part];
+    const log = shape.setup(setup.root, setup.bind);
+    const call = shape[kind];
+    run = (n) => {
+      for (let i = 0; i < n; i++) call(log, i);
+    };
+  }
+  const lines = Number(process.env.BENCH_LINES);
+  if (process.env.BENCH_HEAP === "1") {
+    const mib = (b) => b / 1024 / 1024;
+    run(20_000);
+    await setup.drain();
+    gc();
     await tick();
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let batch = 0; batch < 10; batch++) {
+      run(lines / 10);
+      await setup.drain();
+      await tick();
+    }
+    gc();
+    await tick();
+    gc();
+    const after = process.memoryUsage().heapUsed;
+    process.stdout.write(JSON.stringify({ before: mib(before), after: mib(after) }));
+    return;
   }
+  run(Math.min(lines, 20_000)); // warm-up
+  await setup.drain();
   gc();
-  await tick();
-  gc();
-  const after = process.memoryUsage().heapUsed;
-  return `### Heap after 1,000,000 lines (structlog)\n\nbaseline ${mb(baseline)} MiB, after ${mb(after)} MiB, difference ${mb(after - baseline)} MiB\n`;
+  const start = process.hrtime.bigint();
+  run(lines);
+  await setup.drain();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  process.stdout.write(JSON.stringify({ rate: lines / seconds, sink }));
 }
 
-// A disabled call is a no-op method for both loggers, and V8 inlines it away
-// entirely, which would time an empty loop. So this case runs in a child
-// process with inlining off, where each call is a real call.
-const DISABLED_TITLE = "Disabled level (debug call, level info; real calls, inlining off)";
-if (process.env.BENCH_PART === "disabled") {
-  process.stdout.write(table(DISABLED_TITLE, await measure(disabled, LINES * 25)));
-  process.exit(0);
-}
-const disabledTable = execFileSync(process.execPath, ["--expose-gc", "--max-inlined-bytecode-size=0", fileURLToPath(import.meta.url)], {
-  env: { ...process.env, BENCH_PART: "disabled" },
-  encoding: "utf8",
-});
+// --- the parent ------------------------------------------------------------
 
-const out = [
-  `Node ${process.version}, ${LINES.toLocaleString("en-US")} lines per round, ${ROUNDS} interleaved rounds, output to /dev/null.`,
-  "",
-  table("JSON lines (2 bound fields, 3 call fields)", await measure(throughput, LINES)),
-  disabledTable,
-  table("bind() / child() with 2 fields", await measure(bindCases, LINES * 2)),
-  await heapAfterMillion(),
-];
-process.stdout.write(`${out.join("\n")}\n`);
-if (sink < 0) console.log(sink);
+function measureOnce(logger, part, lines, extra = []) {
+  const out = execFileSync(process.execPath, ["--expose-gc", ...extra, SELF], {
+    env: { ...process.env, BENCH_CHILD: "1", BENCH_LOGGER: logger, BENCH_PART: part, BENCH_LINES: String(lines) },
+    encoding: "utf8",
+  });
+  return JSON.parse(out);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmtRate = (x) => Math.round(x).toLocaleString("en-US");
+const fmtRatio = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${median(s).toFixed(2)}x (${s[0].toFixed(2)}–${s.at(-1).toFixed(2)})`;
+};
+
+/** Interleaved rounds of `loggers` on `part`; returns each logger's rates by round. */
+function rounds(loggers, part, lines, extra) {
+  const rates = Object.fromEntries(loggers.map((l) => [l, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = loggers.map((_, i) => loggers[(i + round) % loggers.length]);
+    for (const logger of order) rates[logger].push(measureOnce(logger, part, lines, extra).rate);
+  }
+  return rates;
+}
+
+function ratios(rates, a, b) {
+  return rates[a].map((x, i) => x / rates[b][i]);
+}
+
+async function parent() {
+  const wanted = process.env.SHAPES?.split(",") ?? [...Object.keys(SHAPES), "disabled", "bind", "heap"];
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ");
+  const out = [
+    `Node ${process.version}; ${ROUNDS} interleaved rounds, each logger and shape in a fresh process; ${LINES.toLocaleString("en-US")} lines per run; output to /dev/null; load average at start ${load()}.`,
+    "",
+    "| shape | structlog lines/s | pino lines/s | pino-batch lines/s | structlog / pino | structlog / pino-batch |",
+    "|---|---:|---:|---:|---:|---:|",
+  ];
+  const loggers = ["structlog", "pino", "pino-batch"];
+  for (const part of Object.keys(SHAPES).filter((s) => wanted.includes(s))) {
+    const rates = rounds(loggers, part, LINES);
+    out.push(
+      `| ${SHAPES[part].title} | ${fmtRate(median(rates.structlog))} | ${fmtRate(median(rates.pino))} | ${fmtRate(median(rates["pino-batch"]))} | ${fmtRatio(ratios(rates, "structlog", "pino"))} | ${fmtRatio(ratios(rates, "structlog", "pino-batch"))} |`,
+    );
+    process.stderr.write(`${out.at(-1)}\n`);
+  }
+  out.push("", "| case | structlog ops/s | pino ops/s | structlog / pino |", "|---|---:|---:|---:|");
+  // A disabled call is a no-op method for both loggers, which V8 inlines
+  // away entirely (an empty loop); with inlining off each call is a real call.
+  if (wanted.includes("disabled")) {
+    const rates = rounds(["structlog", "pino"], "disabled", LINES * 50, ["--max-inlined-bytecode-size=0"]);
+    out.push(
+      `| disabled call (debug at level info; inlining off) | ${fmtRate(median(rates.structlog))} | ${fmtRate(median(rates.pino))} | ${fmtRatio(ratios(rates, "structlog", "pino"))} |`,
+    );
+  }
+  if (wanted.includes("bind")) {
+    const rates = rounds(["structlog", "pino"], "bind", LINES * 5);
+    out.push(
+      `| bind() / child() with 2 fields | ${fmtRate(median(rates.structlog))} | ${fmtRate(median(rates.pino))} | ${fmtRatio(ratios(rates, "structlog", "pino"))} |`,
+    );
+  }
+  if (wanted.includes("heap")) {
+    const env = {
+      ...process.env,
+      BENCH_CHILD: "1",
+      BENCH_LOGGER: "structlog",
+      BENCH_PART: "base",
+      BENCH_LINES: "1000000",
+      BENCH_HEAP: "1",
+    };
+    const { before, after } = JSON.parse(execFileSync(process.execPath, ["--expose-gc", SELF], { env, encoding: "utf8" }));
+    out.push(
+      "",
+      `Heap over 1,000,000 lines (structlog, base shape): ${before.toFixed(1)} MiB before, ${after.toFixed(1)} MiB after (${(after - before).toFixed(1)} MiB).`,
+    );
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+if (process.env.BENCH_CHILD === "1") await child();
+else await parent();
