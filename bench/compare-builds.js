@@ -10,17 +10,20 @@
 //   (cd /tmp/structlog-main && npx -y pnpm@10 install --frozen-lockfile && npx -y pnpm@10 --filter @structlog/core build)
 //   flock /tmp/bench.lock node --expose-gc bench/compare-builds.js /tmp/structlog-main/packages/core/dist packages/core/dist
 //
-// Chains: the production JSON chain of bench/production-config.js (2 bound
-// fields, 3 call fields), and bench/redact.js's redact() event and paths;
-// both to /dev/null. Options: ROUNDS=15 LINES=200000
+// Chains: the production JSON chain of bench/production-config.js on every
+// shape of bench/shapes.js (SHAPES=base,error for some), and bench/redact.js's
+// redact() event and paths; all to /dev/null. Options: ROUNDS=15 LINES=200000
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PATHS, fields as redactFields } from "./redact-event.js";
+import { SHAPES } from "./shapes.js";
 
 const [distA, distB] = process.argv.slice(2);
 if (distA === undefined || distB === undefined) throw new Error("usage: node --expose-gc bench/compare-builds.js <dist A> <dist B>");
 const ROUNDS = Number(process.env.ROUNDS ?? 15);
 const LINES = Number(process.env.LINES ?? 200_000);
+/** SHAPES=base,error: only these shapes of bench/shapes.js (default: all). */
+const WANTED = process.env.SHAPES?.split(",");
 const gc = globalThis.gc ?? (() => {});
 
 async function load(dist) {
@@ -31,17 +34,22 @@ async function load(dist) {
     wrapperClass: s.makeFilteringBoundLogger("info"),
     cacheLoggerOnFirstUse: true,
   });
-  const bound = json.bind({ service: "checkout", region: "eu-west-1" });
+  const shapes = {};
+  for (const [name, shape] of Object.entries(SHAPES)) {
+    if (WANTED !== undefined && !WANTED.includes(name)) continue;
+    const log = shape.setup(json, (l, f) => l.bind(f));
+    shapes[`production chain, ${shape.title}`] = (n) => {
+      for (let i = 0; i < n; i++) shape.structlog(log, i);
+      s.flushAll();
+      return n;
+    };
+  }
   const redacting = s.wrapLogger(s.writeLoggerFactory("/dev/null")("bench"), {
     processors: [p.addLogLevel, p.timeStamper({ fmt: "iso" }), p.redact({ paths: PATHS }), p.jsonRenderer()],
   });
   return {
     // Each returns how many lines it logged (the redacting chain is slower: half as many).
-    "production JSON chain": (n) => {
-      for (let i = 0; i < n; i++) bound.info("user_login", { user_id: i, path: "/login", ok: true });
-      s.flushAll();
-      return n;
-    },
+    ...shapes,
     "redact() chain": (n) => {
       const m = Math.ceil(n / 2);
       for (let i = 0; i < m; i++) redacting.info("order_placed", redactFields(i));

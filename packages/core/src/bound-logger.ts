@@ -6,6 +6,7 @@
  * log call.
  */
 import { buildEventDict, errorText } from "./call-arguments.js";
+import { type CompiledLogger, compiledLine, compileLogger, planHolds } from "./compiled-chain.js";
 import { noteNoException } from "./exception-format.js";
 import { mergeFields } from "./fields.js";
 import { safeStringify } from "./json-line.js";
@@ -97,17 +98,62 @@ function fallbackLine(eventDict: EventDict, error: string): string {
   }
 }
 
+/** Returned by {@link compiledCall} when the call takes the general path. */
+const GENERAL = Symbol("general path");
+
+/**
+ * A call through the compiled chain (compiled-chain.ts): the same line as
+ * the general path, written without an event dict; {@link GENERAL} when
+ * this call or this logger's chain needs the general path.
+ */
+function compiledCall(self: BoundLogger, method: string, event: string, b: unknown): unknown {
+  // captureLogs() (testing.ts) runs its processor before every chain: its callers see the event dict.
+  if (globalPreChain.length !== 0) return GENERAL;
+  let compiled = self._compiled;
+  if (compiled === undefined) {
+    compiled = compileLogger(self._processors, self._context);
+    self._compiled = compiled;
+  }
+  if (compiled === null || !planHolds(compiled.plan, self._processors)) return GENERAL;
+  let line: string | undefined;
+  try {
+    line = compiledLine(compiled, method, event, b);
+  } catch {
+    // A getter or a proxy in the fields: the general path reports what it can.
+    return GENERAL;
+  }
+  if (line === undefined) return GENERAL;
+  try {
+    return self._logger.msg(line, method);
+  } catch (e) {
+    report("the wrapped logger", e);
+    return undefined;
+  }
+}
+
+/**
+ * Every log call at an enabled level comes here, from the methods on the
+ * prototype: the one place a check that applies to every call (a
+ * request-scoped level, say) goes, before any work is done. Levels below
+ * the logger's are no-op methods and never get here.
+ */
+function logCall(self: BoundLogger, method: MethodName, a: unknown, b: unknown, rest: unknown[]): unknown {
+  if (method === "exception") {
+    const eventDict = buildEventDict(self._context, a, b, rest);
+    if (eventDict.exc_info === undefined || eventDict.exc_info === true) noteNoException();
+    return emit(self, method, eventDict);
+  }
+  if (typeof a === "string" && rest.length === 0) {
+    const done = compiledCall(self, method, a, b);
+    if (done !== GENERAL) return done;
+  }
+  return emit(self, method, buildEventDict(self._context, a, b, rest));
+}
+
 function makeMethod(method: MethodName): LogMethod {
-  const fn =
-    method === "exception"
-      ? function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
-          const eventDict = buildEventDict(this._context, a, b, rest);
-          if (eventDict.exc_info === undefined || eventDict.exc_info === true) noteNoException();
-          return emit(this, method, eventDict);
-        }
-      : function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
-          return emit(this, method, buildEventDict(this._context, a, b, rest));
-        };
+  const fn = function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
+    return logCall(this, method, a, b, rest);
+  };
   Object.defineProperty(fn, "name", { value: method });
   return fn as LogMethod;
 }
@@ -152,12 +198,15 @@ export class BoundLogger implements Logger {
   /** @internal */ readonly _logger: WrappedLogger;
   /** @internal */ readonly _processors: readonly unknown[];
   /** @internal */ readonly _context: Fields;
+  /** @internal The compiled chain's state for this logger (compiled-chain.ts): made at the first call, `null` when its lines take the general path. */
+  _compiled: CompiledLogger | null | undefined;
   #minLevel: number | undefined;
 
   constructor(logger: WrappedLogger, processors: readonly unknown[], context: Fields) {
     this._logger = logger;
     this._processors = processors;
     this._context = context;
+    this._compiled = undefined;
   }
 
   get context(): Fields {

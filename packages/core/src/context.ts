@@ -266,6 +266,15 @@ export function runInRequestScope<R>(fields: Fields, fn: () => R): R {
 }
 
 /**
+ * The current scope's variables, not copied, for the compiled chain
+ * (compiled-chain.ts): a scope's variables object is never changed in place
+ * (each change makes a new one), so its identity says when they changed.
+ */
+export function currentContextVars(): Readonly<Record<string, unknown>> {
+  return (storage.getStore() ?? processScope).vars;
+}
+
+/**
  * Processor: adds the current scope's variables to the event dict. A key the
  * event already has (bound to the logger or passed in the call) wins.
  *

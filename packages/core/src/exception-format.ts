@@ -22,13 +22,28 @@ function headline(err: Error): string {
   return `${readString(() => err.name, "Error")}: ${readString(() => err.message, "")}`;
 }
 
+// Control characters other than the newline: a stack without them is written as it is.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function withoutTrailingNewlines(s: string): string {
+  let end = s.length;
+  while (end > 0 && s.charCodeAt(end - 1) === 10) end--;
+  return end === s.length ? s : s.slice(0, end);
+}
+
+/**
+ * One error's block. The items may hold several lines each (the caller
+ * joins them with newlines): an unindented stack with no control character
+ * but its newlines is one item, as it is, so the common case does not split
+ * the stack, escape each line and join it again.
+ */
 function formatOne(err: Error, seen: Set<unknown>, indent: string): string[] {
   seen.add(err);
   const stack = readString(() => err.stack, "");
-  const lines = (stack.startsWith(readString(() => err.name, "Error")) ? stack : `${headline(err)}\n${stack}`)
-    .replace(/\n+$/, "")
-    .split("\n")
-    .map((line) => indent + escapeControl(line));
+  const text = withoutTrailingNewlines(stack.startsWith(readString(() => err.name, "Error")) ? stack : `${headline(err)}\n${stack}`);
+  const lines =
+    indent === "" && !CONTROL_BUT_NEWLINE.test(text) ? [text] : text.split("\n").map((line) => indent + escapeControl(line));
   const errors = readErrors(err);
   if (errors !== undefined) {
     errors.forEach((inner, i) => {

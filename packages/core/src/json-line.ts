@@ -113,10 +113,17 @@ function prepareTopLevel(
   eventDict: Record<string, unknown>,
   maxString: number,
   maxChars: number,
+  skip?: string,
 ): Record<string, unknown> | typeof OVER_BUDGET {
   let out = eventDict;
   let chars = 0;
   for (const key in eventDict) {
+    if (key === skip) {
+      // Left out of the line (the compiled chain writes it elsewhere): undefined is what JSON leaves out.
+      if (out === eventDict) out = { ...eventDict };
+      setOwn(out, key, undefined);
+      continue;
+    }
     const v = eventDict[key];
     chars += key.length + 4;
     let replaced = false;
@@ -161,6 +168,51 @@ function prepareTopLevel(
       setOwn(out, key, replacement);
     }
   }
+  preparedChars = chars;
+  return out;
+}
+
+/** The characters {@link prepareTopLevel} counted in its last call that was within budget. */
+let preparedChars = 0;
+
+/**
+ * @internal For the compiled chain (compiled-chain.ts): the JSON members of
+ * `fields` (`"a":1,"b":2`, without braces), exactly as {@link safeStringify}
+ * writes them inside a whole event dict where `usedChars` characters came
+ * before, leaving out the key `skip`; escaped (see
+ * {@link escapeJsonControls}). Sets {@link fragmentChars} and
+ * {@link fragmentBytes}. `undefined` when the fields are over the budget or
+ * cannot be written by the fast path: the caller renders the whole event
+ * the general way then. May throw (a getter, a cycle): the caller catches.
+ */
+export function jsonMembers(
+  fields: Record<string, unknown>,
+  maxString: number,
+  maxLineBytes: number,
+  usedChars: number,
+  skip?: string,
+): string | undefined {
+  const prepared = prepareTopLevel(fields, maxString, maxLineBytes - usedChars, skip);
+  if (prepared === OVER_BUDGET) return undefined;
+  const json = JSON.stringify(prepared);
+  fragmentChars = preparedChars;
+  if (json.length === 2) {
+    fragmentBytes = 0;
+    return "";
+  }
+  const members = escapeMeasured(json.slice(1, -1));
+  fragmentBytes = lastBytes;
+  return members;
+}
+
+/** What the last {@link jsonMembers} counted: characters as the budget counts them, and UTF-8 bytes. */
+export let fragmentChars = 0;
+export let fragmentBytes = 0;
+
+/** @internal {@link escapeJsonControls}, and the UTF-8 length of its result. */
+export function escapeAndMeasure(json: string): string {
+  const out = escapeMeasured(json);
+  fragmentBytes = lastBytes;
   return out;
 }
 

@@ -1,4 +1,5 @@
 import { markFactory, markProcessor } from "../brand.js";
+import { TIME_STAMP, type TimeStampPart } from "../chain-parts.js";
 import { checkOptions, suggestOption } from "../options.js";
 import type { EventDict, Processor } from "../types.js";
 
@@ -165,17 +166,26 @@ export function timeStamper(options: TimeStamperOptions = {}): Processor {
   checkOptions("timeStamper()", options, { fmt: "string", utc: "boolean", key: "non-empty string" }, { format: "did you mean fmt?" });
   const { utc = true, key = "timestamp" } = options;
   const fmt = checkFormat(options.fmt ?? "unix");
+  let stamper: Processor;
+  let now: () => string | number;
   if (fmt === "unix") {
-    return markProcessor((_l, _m, eventDict: EventDict) => {
+    now = () => Date.now() / 1000;
+    stamper = (_l, _m, eventDict: EventDict) => {
       eventDict[key] = Date.now() / 1000;
       return eventDict;
-    }, "timeStamper");
+    };
+  } else {
+    const text =
+      fmt === "iso" ? cachedPerMillisecond(utc ? (d) => d.toISOString() : isoLocal) : cachedPerMillisecond((d) => strftime(d, fmt, utc));
+    now = text;
+    stamper = (_l, _m, eventDict: EventDict) => {
+      eventDict[key] = text();
+      return eventDict;
+    };
   }
-  const now =
-    fmt === "iso" ? cachedPerMillisecond(utc ? (d) => d.toISOString() : isoLocal) : cachedPerMillisecond((d) => strftime(d, fmt, utc));
-  return markProcessor((_l, _m, eventDict: EventDict) => {
-    eventDict[key] = now();
-    return eventDict;
-  }, "timeStamper");
+  // What the compiled chain reads to write the same timestamp without an event dict.
+  const part: TimeStampPart = { key, now };
+  Object.defineProperty(stamper, TIME_STAMP, { value: part });
+  return markProcessor(stamper, "timeStamper");
 }
 markFactory(timeStamper, 'timeStamper({ fmt: "iso" })');

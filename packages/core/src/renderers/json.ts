@@ -1,4 +1,5 @@
 import { markFactory, markRenderer } from "../brand.js";
+import { PLAIN_JSON, type PlainJsonPart } from "../chain-parts.js";
 import { budgetedJsonLine, escapedWithin, safeStringify } from "../json-line.js";
 import { resolveMaxLineBytes, resolveMaxStringLength } from "../limits.js";
 import { checkOptions } from "../options.js";
@@ -74,7 +75,15 @@ export function jsonRenderer(options: JsonRendererOptions = {}): Renderer {
     prepare === undefined
       ? (ed: EventDict) => safeStringify(ed, max, maxLine)
       : (ed: EventDict) => budgetedJsonLine(ed, max, maxLine, sortDeep);
-  if (serializer === undefined) return markRenderer((_logger, _method, eventDict) => builtIn(eventDict), "jsonRenderer");
+  if (serializer === undefined) {
+    const renderer = markRenderer((_logger, _method, eventDict) => builtIn(eventDict), "jsonRenderer");
+    // The compiled chain writes this renderer's lines itself (compiled-chain.ts), with these limits.
+    if (prepare === undefined) {
+      const part: PlainJsonPart = { maxStringLength: max, maxLineBytes: maxLine };
+      Object.defineProperty(renderer, PLAIN_JSON, { value: part });
+    }
+    return renderer;
+  }
   return markRenderer((_logger, _method, eventDict) => {
     try {
       const out = serializer(prepare === undefined ? eventDict : prepare(eventDict));

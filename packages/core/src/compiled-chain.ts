@@ -1,0 +1,343 @@
+/**
+ * The compiled chain: the built-in production chain (`mergeContextVars`,
+ * `addLogLevel`, `timeStamper`, `formatExcInfo`, `jsonRenderer()`, in any
+ * order and any subset) written without building an event dict, the way
+ * pino writes a line from its chindings.
+ *
+ * Why: merging the bound context, the call's fields and the chain's keys
+ * into one new object is most of a line's cost once an event is wide. Past
+ * about 20 keys V8 keeps such an object in dictionary mode, where
+ * `JSON.stringify` takes its slow path. Here the bound context is written
+ * once per logger (its JSON members kept as a string, with their size),
+ * the context variables once per scope change, the level once per method
+ * and the timestamp once per millisecond; a call writes only its own
+ * fields, from the object it was given, and splices the pieces.
+ *
+ * The line is exactly the one the chain would write: the same keys in the
+ * same order, the same values, the same budget (json-line.ts counts the
+ * pieces as it counts a whole event dict). Whenever that cannot be told
+ * cheaply, the call takes the general path instead (`undefined` below): a
+ * chain with any other step, a capture processor installed, bound values
+ * that are not primitives, a key that two pieces share (the chain would
+ * overwrite it in place), an integer-like key (V8 orders those first), a
+ * fields object that is not a plain object, a line over the budget, or
+ * anything that throws. A custom processor anywhere in the chain therefore
+ * sees the plain event dict, as before.
+ */
+import { types } from "node:util";
+import { PLAIN_JSON, type PlainJsonPart, TIME_STAMP, type TimeStampPart } from "./chain-parts.js";
+import { currentContextVars, mergeContextVars } from "./context.js";
+import { formatException } from "./exception-format.js";
+import { escapeAndMeasure, fragmentBytes, fragmentChars, jsonMembers } from "./json-line.js";
+import { METHOD_TO_LEVEL_NAME } from "./levels.js";
+import { MAX_FIELDS, truncateString } from "./limits.js";
+import { dictTracebacks, formatExcInfo } from "./processors/exceptions.js";
+import { addLogLevel } from "./processors/level.js";
+import { isError } from "./serialize.js";
+import type { Fields } from "./types.js";
+
+/** A piece of the line after `event`, in chain order, with the last one written kept. */
+interface Piece {
+  readonly kind: "vars" | "level" | "time" | "exception";
+  readonly time?: TimeStampPart;
+  last: unknown;
+  text: string;
+  bytes: number;
+  chars: number;
+}
+
+/** A chain the compiled path can write. */
+interface Plan {
+  /** The chain's steps, to tell that the chain is still the one compiled. */
+  readonly steps: readonly unknown[];
+  readonly pieces: readonly Piece[];
+  /** Keys the chain sets, reads or removes: a field of that name takes the general path. */
+  readonly reserved: readonly string[];
+  readonly hasVars: boolean;
+  /** Does `formatExcInfo` (and not `dictTracebacks`) handle `exc_info`? */
+  readonly formatsExceptions: boolean;
+  readonly maxString: number;
+  readonly maxLine: number;
+  /** `,"level":"info"` and its sizes, per method name. */
+  readonly levels: Map<string, { text: string; bytes: number; chars: number }>;
+}
+
+/** The compiled state of one bound logger: its plan and its context, written once. */
+export interface CompiledLogger {
+  readonly plan: Plan;
+  readonly context: Fields;
+  /** The context's JSON members with a trailing comma, or "". */
+  readonly head: string;
+  readonly headBytes: number;
+  readonly headChars: number;
+  /** The context variables last seen, and their piece (or false when they need the general path). */
+  vars: object | undefined;
+  varsOk: boolean;
+  varsKeys: number;
+  varsText: string;
+  varsBytes: number;
+  varsChars: number;
+}
+
+const plans = new WeakMap<readonly unknown[], Plan | null>();
+
+function planOf(chain: readonly unknown[]): Plan | null {
+  let plan = plans.get(chain);
+  if (plan === undefined) {
+    plan = compile(chain);
+    plans.set(chain, plan);
+  }
+  return plan;
+}
+
+function compile(chain: readonly unknown[]): Plan | null {
+  const last = chain.at(-1);
+  const json = typeof last === "function" ? (last as unknown as { [PLAIN_JSON]?: PlainJsonPart })[PLAIN_JSON] : undefined;
+  if (json === undefined) return null;
+  const pieces: Piece[] = [];
+  const reserved = ["event", "exc_info"];
+  let formats = 0;
+  let dicts = 0;
+  const piece = (kind: Piece["kind"], time?: TimeStampPart): Piece => ({ kind, time, last: undefined, text: "", bytes: 0, chars: 0 });
+  for (let i = 0; i < chain.length - 1; i++) {
+    const step = chain[i];
+    const time = typeof step === "function" ? (step as unknown as { [TIME_STAMP]?: TimeStampPart })[TIME_STAMP] : undefined;
+    if (step === mergeContextVars) pieces.push(piece("vars"));
+    else if (step === addLogLevel) {
+      pieces.push(piece("level"));
+      reserved.push("level");
+    } else if (step === formatExcInfo) {
+      pieces.push(piece("exception"));
+      reserved.push("exception");
+      formats++;
+    } else if (step === dictTracebacks) dicts++;
+    else if (time !== undefined) {
+      pieces.push(piece("time", time));
+      reserved.push(time.key);
+    } else return null;
+  }
+  // A key set twice, or a step that runs twice, is overwritten in place: the general path writes that.
+  if (new Set(reserved).size !== reserved.length || formats + dicts > 1 || pieces.filter((p) => p.kind === "vars").length > 1) return null;
+  return {
+    steps: [...chain],
+    pieces,
+    reserved,
+    hasVars: pieces.some((p) => p.kind === "vars"),
+    formatsExceptions: formats === 1,
+    maxString: json.maxStringLength,
+    maxLine: json.maxLineBytes,
+    levels: new Map(),
+  };
+}
+
+/** Is the chain still the one `plan` was made for? (A chain array changed in place is not.) */
+export function planHolds(plan: Plan, chain: readonly unknown[]): boolean {
+  const steps = plan.steps;
+  if (chain.length !== steps.length) return false;
+  for (let i = 0; i < steps.length; i++) if (chain[i] !== steps[i]) return false;
+  return true;
+}
+
+/** Does `key` make the line take the general path when two pieces could share it? */
+function isReserved(plan: Plan, key: string): boolean {
+  const reserved = plan.reserved;
+  for (let i = 0; i < reserved.length; i++) if (reserved[i] === key) return true;
+  return false;
+}
+
+/** Keys the line would not keep in written order (V8 orders integer-like keys first). */
+function startsWithDigit(key: string): boolean {
+  const c = key.charCodeAt(0);
+  return c >= 48 && c <= 57;
+}
+
+/** Is every value a primitive (written the same whenever the line is written), and every key safe to splice? */
+function splicable(plan: Plan, fields: Readonly<Record<string, unknown>>, keys: readonly string[]): boolean {
+  for (const key of keys) {
+    if (startsWithDigit(key) || isReserved(plan, key)) return false;
+    const v = fields[key];
+    if (typeof v === "object" ? v !== null : typeof v === "function" || typeof v === "symbol" || typeof v === "bigint") return false;
+  }
+  return true;
+}
+
+/**
+ * The compiled state of a logger with `chain` and `context`, or `null` when
+ * its lines take the general path (another chain, or a context that is not
+ * primitives only: an object bound is written as it is at each call).
+ */
+export function compileLogger(chain: readonly unknown[], context: Fields): CompiledLogger | null {
+  const plan = planOf(chain);
+  if (plan === null) return null;
+  try {
+    const keys = Object.keys(context);
+    if (keys.length > MAX_FIELDS || types.isProxy(context) || !splicable(plan, context, keys)) return null;
+    const members = jsonMembers(context as Record<string, unknown>, plan.maxString, plan.maxLine, 0);
+    if (members === undefined) return null;
+    const head = members === "" ? "" : `${members},`;
+    return {
+      plan,
+      context,
+      head,
+      headBytes: members === "" ? 0 : fragmentBytes + 1,
+      headChars: fragmentChars,
+      vars: undefined,
+      varsOk: false,
+      varsKeys: 0,
+      varsText: "",
+      varsBytes: 0,
+      varsChars: 0,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Writes the context variables' piece for `vars`, or marks them as needing the general path. */
+function refreshVars(state: CompiledLogger, vars: Readonly<Record<string, unknown>>): void {
+  state.vars = vars;
+  state.varsOk = false;
+  const keys = Object.keys(vars);
+  state.varsKeys = keys.length;
+  state.varsText = "";
+  state.varsBytes = 0;
+  state.varsChars = 0;
+  if (keys.length === 0) {
+    state.varsOk = true;
+    return;
+  }
+  if (!splicable(state.plan, vars, keys)) return;
+  // mergeContextVars skips a key the event already has: spliced, it would be written twice.
+  for (const key of keys) if (Object.hasOwn(state.context, key)) return;
+  const members = jsonMembers(vars as Record<string, unknown>, state.plan.maxString, state.plan.maxLine, 0);
+  if (members === undefined) return;
+  if (members === "") {
+    state.varsOk = true;
+    return;
+  }
+  state.varsText = `,${members}`;
+  state.varsBytes = fragmentBytes + 1;
+  state.varsChars = fragmentChars;
+  state.varsOk = true;
+}
+
+/** A string value as the budget counts it, and as JSON writes it: cut at `max`. */
+function stringMember(key: string, value: string, max: number, piece: Piece): void {
+  const v = value.length > max ? truncateString(value, max) : value;
+  piece.text = escapeAndMeasure(`,${JSON.stringify(key)}:${JSON.stringify(v)}`);
+  piece.bytes = fragmentBytes;
+  piece.chars = key.length + 4 + Math.min(value.length, max);
+}
+
+/**
+ * The line `state`'s chain would write for `method`, `event` and `b` (the
+ * call's fields, or an Error), or `undefined` when the general path must
+ * write it. May throw (a getter in the fields): the caller takes the
+ * general path then too.
+ */
+export function compiledLine(state: CompiledLogger, method: string, event: string, b: unknown): string | undefined {
+  const plan = state.plan;
+  let fields: Record<string, unknown> | undefined;
+  let exception: unknown;
+  let hasException = false;
+  if (b !== undefined) {
+    if (typeof b !== "object" || b === null) return undefined;
+    if (Object.getPrototypeOf(b) === Object.prototype) {
+      if (types.isProxy(b)) return undefined;
+      fields = b as Record<string, unknown>;
+    } else if (isError(b) && plan.formatsExceptions) {
+      // (event, err): the error is the call's exc_info.
+      exception = b;
+      hasException = true;
+    } else return undefined;
+  }
+  let varsKeys = 0;
+  if (plan.hasVars) {
+    const vars = currentContextVars();
+    if (vars !== state.vars) refreshVars(state, vars);
+    if (!state.varsOk) return undefined;
+    varsKeys = state.varsKeys;
+  }
+  const context = state.context;
+  let chars = state.headChars;
+  let bytes = state.headBytes;
+  let body = "";
+  if (fields !== undefined) {
+    const keys = Object.keys(fields);
+    if (keys.length > MAX_FIELDS) return undefined;
+    const vars = state.vars as Readonly<Record<string, unknown>>;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      if (startsWithDigit(key) || Object.hasOwn(context, key) || (varsKeys !== 0 && Object.hasOwn(vars, key))) return undefined;
+      if (isReserved(plan, key)) {
+        if (key !== "exc_info" || !plan.formatsExceptions) return undefined;
+        exception = fields.exc_info;
+        // formatExcInfo leaves an undefined exc_info alone (JSON leaves it out) and says once that `true` logs nothing.
+        if (exception === true) return undefined;
+        hasException = exception !== undefined;
+      }
+    }
+    const members = jsonMembers(fields, plan.maxString, plan.maxLine, chars, hasException ? "exc_info" : undefined);
+    if (members === undefined) return undefined;
+    chars += fragmentChars;
+    if (members !== "") {
+      body = `${members},`;
+      bytes += fragmentBytes + 1;
+    }
+  }
+  const max = plan.maxString;
+  const eventJson = escapeAndMeasure(JSON.stringify(event.length > max ? truncateString(event, max) : event));
+  bytes += fragmentBytes + 10; // "event": and the braces
+  chars += 9 + Math.min(event.length, max);
+  let tail = "";
+  const pieces = plan.pieces;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] as Piece;
+    switch (piece.kind) {
+      case "vars":
+        // The scope's variables, written once per scope change (refreshVars), per logger.
+        tail += state.varsText;
+        bytes += state.varsBytes;
+        chars += state.varsChars;
+        continue;
+      case "level": {
+        let level = plan.levels.get(method);
+        if (level === undefined) {
+          const name = METHOD_TO_LEVEL_NAME[method] ?? method;
+          stringMember("level", name, max, piece);
+          level = { text: piece.text, bytes: piece.bytes, chars: piece.chars };
+          plan.levels.set(method, level);
+        }
+        tail += level.text;
+        bytes += level.bytes;
+        chars += level.chars;
+        continue;
+      }
+      case "time": {
+        const time = piece.time as TimeStampPart;
+        const now = time.now();
+        if (now !== piece.last) {
+          piece.last = now;
+          if (typeof now === "string") stringMember(time.key, now, max, piece);
+          else {
+            piece.text = escapeAndMeasure(`,${JSON.stringify(time.key)}:${JSON.stringify(now)}`);
+            piece.bytes = fragmentBytes;
+            piece.chars = time.key.length + 4 + 8;
+          }
+        }
+        break;
+      }
+      case "exception": {
+        if (!hasException || exception === false || exception === null) continue;
+        stringMember("exception", formatException(exception), max, piece);
+        piece.last = undefined;
+        break;
+      }
+    }
+    tail += piece.text;
+    bytes += piece.bytes;
+    chars += piece.chars;
+  }
+  if (chars > plan.maxLine || bytes > plan.maxLine) return undefined;
+  return `{${state.head}${body}"event":${eventJson}${tail}}`;
+}

@@ -1,0 +1,124 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { mergeContextVars } from "../src/context.js";
+import { bindContextVars, boundContextVars, clearContextVars } from "../src/contextvars.js";
+import { type Logger, wrapLogger } from "../src/index.js";
+import { formatExcInfo } from "../src/processors/exceptions.js";
+import { addLogLevel } from "../src/processors/level.js";
+import { timeStamper } from "../src/processors/timestamps.js";
+import { jsonRenderer } from "../src/renderers/json.js";
+import { CapturingLogger, captureReports } from "../src/testing.js";
+import type { EventDict, Processor, ProcessorChain } from "../src/types.js";
+import { Box, hostileKey, hostileString, hostileValue, unbox } from "./reliability/arbitraries.js";
+
+// A step the compiled chain does not know: a chain that starts with it takes the general path.
+const passThrough: Processor = (_l, _m, ed: EventDict) => ed;
+
+/** Two loggers over the same chain: one compiled, one made to take the general path by `passThrough`. */
+function pair(chain: readonly unknown[]): { compiled: Logger; general: Logger; lines: () => [string[], string[]] } {
+  const a = new CapturingLogger();
+  const b = new CapturingLogger();
+  const compiled = wrapLogger(a, { processors: [...chain] as unknown as ProcessorChain });
+  const general = wrapLogger(b, { processors: [passThrough, ...chain] as unknown as ProcessorChain });
+  const rendered = (out: CapturingLogger) => out.calls.map((c) => c.rendered as string);
+  return { compiled, general, lines: () => [rendered(a), rendered(b)] };
+}
+
+// A timestamp that stays the same while a property runs (the year), so the two lines can be compared.
+const CHAINS: Record<string, readonly unknown[]> = {
+  production: [mergeContextVars, addLogLevel, timeStamper({ fmt: "%Y" }), formatExcInfo, jsonRenderer()],
+  "small limits": [addLogLevel, mergeContextVars, formatExcInfo, jsonRenderer({ maxLineBytes: 1024, maxStringLength: 40 })],
+  "other order, own key": [formatExcInfo, timeStamper({ fmt: "%Y", key: "ts" }), mergeContextVars, addLogLevel, jsonRenderer()],
+  "renderer only": [jsonRenderer()],
+};
+
+const primitive = fc.oneof(hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+const key = fc.oneof(hostileKey, fc.constantFrom("a", "b", "user_id", "exc_info", "exception", "timestamp", "ts", "msg", "1", "07x"));
+const context = fc.oneof(
+  fc.dictionary(key, primitive, { maxKeys: 5 }),
+  fc.dictionary(key, hostileValue, { maxKeys: 3 }).map((d) => Object.fromEntries(Object.entries(d).map(([k, v]) => [k, unbox(v)]))),
+);
+const errorChain = fc.tuple(hostileString, hostileString, fc.integer({ min: 0, max: 3 })).map(([m1, m2, depth]) => {
+  let err: Error = new Error(m1);
+  for (let i = 0; i < depth; i++) err = new Error(`${m2} ${i}`, { cause: err });
+  return new Box(err);
+});
+const fields = fc.oneof(
+  fc.dictionary(key, primitive, { maxKeys: 6 }).map((d) => new Box(d)),
+  fc
+    .dictionary(key, hostileValue, { maxKeys: 4 })
+    .map((d) => new Box(Object.fromEntries(Object.entries(d).map(([k, v]) => [k, unbox(v)])))),
+  fc.tuple(fc.dictionary(key, primitive, { maxKeys: 3 }), errorChain).map(([d, e]) => new Box({ ...d, exc_info: unbox(e) })),
+  errorChain,
+  fc.constant(new Box(undefined)),
+);
+
+describe("the compiled chain", () => {
+  for (const [name, chain] of Object.entries(CHAINS)) {
+    it(`writes the line the general path writes (${name}, property)`, () => {
+      let compiledLoggers = 0;
+      captureReports(() =>
+        fc.assert(
+          fc.property(context, fields, hostileString, fc.option(fc.dictionary(key, primitive, { maxKeys: 3 })), (ctx, f, event, vars) => {
+            const { compiled, general, lines } = pair(chain);
+            const call = () => {
+              const log = compiled.bind(ctx);
+              log.info(event, unbox(f) as never);
+              if ((log as unknown as { _compiled: unknown })._compiled) compiledLoggers++;
+              general.bind(ctx).info(event, unbox(f) as never);
+            };
+            if (vars === null) call();
+            else boundContextVars(vars, call);
+            const [a, b] = lines();
+            expect(a).toEqual(b);
+          }),
+          { numRuns: 300 },
+        ),
+      );
+      // The property is about the compiled path: most contexts are written by it.
+      expect(compiledLoggers).toBeGreaterThan(50);
+    });
+  }
+
+  it("writes the same line when the context variables change between calls", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    const both = (fn: (log: Logger) => void) => {
+      fn(compiled);
+      fn(general);
+    };
+    boundContextVars({ request_id: "r1" }, () => {
+      both((log) => log.info("first", { a: 1 }));
+      bindContextVars({ user_id: 42 });
+      both((log) => log.info("second", { a: 2 }));
+    });
+    both((log) => log.info("outside"));
+    clearContextVars();
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(JSON.parse(a[1] as string)).toMatchObject({ request_id: "r1", user_id: 42, event: "second" });
+  });
+
+  it("writes a bound value that changed since bind() as it is now (objects take the general path)", () => {
+    const { compiled, lines } = pair(CHAINS.production as unknown[]);
+    const user = { id: 1 };
+    const log = compiled.bind({ user });
+    log.info("a");
+    user.id = 2;
+    log.info("b");
+    expect(lines()[0].map((l) => JSON.parse(l).user.id)).toEqual([1, 2]);
+  });
+
+  it("lets a custom processor anywhere in the chain see the plain event dict", () => {
+    const seen: EventDict[] = [];
+    const spy: Processor = (_l, _m, ed) => {
+      seen.push({ ...ed });
+      return ed;
+    };
+    const out = new CapturingLogger();
+    const log = wrapLogger(out, {
+      processors: [mergeContextVars, addLogLevel, spy, formatExcInfo, jsonRenderer()] as unknown as ProcessorChain,
+    }).bind({ service: "checkout" });
+    log.info("user_login", { user_id: 7 });
+    expect(seen).toEqual([{ service: "checkout", user_id: 7, event: "user_login", level: "info" }]);
+  });
+});
