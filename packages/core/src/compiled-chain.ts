@@ -28,7 +28,7 @@ import { types } from "node:util";
 import { PLAIN_JSON, type PlainJsonPart, TIME_STAMP, type TimeStampPart } from "./chain-parts.js";
 import { currentContextVars, mergeContextVars } from "./context.js";
 import { formatException } from "./exception-format.js";
-import { escapeAndMeasure, fragmentBytes, fragmentChars, jsonMembers } from "./json-line.js";
+import { escapeAndMeasure, fragmentBytes, fragmentChars, jsonMembers, jsonValue } from "./json-line.js";
 import { METHOD_TO_LEVEL_NAME } from "./levels.js";
 import { MAX_FIELDS, truncateString } from "./limits.js";
 import { dictTracebacks, formatExcInfo } from "./processors/exceptions.js";
@@ -143,6 +143,20 @@ function isReserved(plan: Plan, key: string): boolean {
   const reserved = plan.reserved;
   for (let i = 0; i < reserved.length; i++) if (reserved[i] === key) return true;
   return false;
+}
+
+/** Keys as JSON, with their colon: a call site logs the same few keys again and again. */
+const keyJsonCache = new Map<string, string>();
+
+function keyJson(key: string): string {
+  let json = keyJsonCache.get(key);
+  if (json === undefined) {
+    // Bounded: a caller that makes up new keys on every call does not grow it.
+    if (keyJsonCache.size >= 4096) keyJsonCache.clear();
+    json = `${JSON.stringify(key)}:`;
+    keyJsonCache.set(key, json);
+  }
+  return json;
 }
 
 /** Keys the line would not keep in written order (V8 orders integer-like keys first). */
@@ -266,28 +280,59 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
     const keys = Object.keys(fields);
     if (keys.length > MAX_FIELDS) return undefined;
     const vars = state.vars as Readonly<Record<string, unknown>>;
+    const max = plan.maxString;
+    // One pass over the fields: each key checked, each value written (as
+    // safeStringify would write it in the whole event dict) and counted as
+    // its budget counts it.
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
       if (startsWithDigit(key) || Object.hasOwn(context, key) || (varsKeys !== 0 && Object.hasOwn(vars, key))) return undefined;
+      const v = fields[key];
       if (isReserved(plan, key)) {
         if (key !== "exc_info" || !plan.formatsExceptions) return undefined;
-        exception = fields.exc_info;
-        // formatExcInfo leaves an undefined exc_info alone (JSON leaves it out) and says once that `true` logs nothing.
-        if (exception === true) return undefined;
-        hasException = exception !== undefined;
+        // formatExcInfo leaves an undefined exc_info alone (JSON leaves it
+        // out) and says once that `true` logs nothing; it removes any other.
+        if (v === true) return undefined;
+        if (v !== undefined) {
+          exception = v;
+          hasException = true;
+          continue;
+        }
       }
-    }
-    const members = jsonMembers(fields, plan.maxString, plan.maxLine, chars, hasException ? "exc_info" : undefined);
-    if (members === undefined) return undefined;
-    chars += fragmentChars;
-    if (members !== "") {
-      body = `${members},`;
-      bytes += fragmentBytes + 1;
+      chars += key.length + 4;
+      switch (typeof v) {
+        case "string":
+          chars += v.length > max ? max : v.length;
+          body += `${keyJson(key)}${JSON.stringify(v.length > max ? truncateString(v, max) : v)},`;
+          break;
+        case "number":
+          chars += 8;
+          body += `${keyJson(key)}${Number.isFinite(v) ? `${v}` : "null"},`;
+          break;
+        case "boolean":
+          chars += 8;
+          body += `${keyJson(key)}${v ? "true" : "false"},`;
+          break;
+        case "undefined":
+          chars += 8;
+          break;
+        default: {
+          if (v === null) {
+            body += `${keyJson(key)}null,`;
+            break;
+          }
+          const json = jsonValue(v, max, plan.maxLine - chars);
+          if (json === undefined) return undefined;
+          chars += fragmentChars;
+          body += `${keyJson(key)}${json},`;
+        }
+      }
     }
   }
   const max = plan.maxString;
-  const eventJson = escapeAndMeasure(JSON.stringify(event.length > max ? truncateString(event, max) : event));
-  bytes += fragmentBytes + 10; // "event": and the braces
+  // The call's own text, escaped and measured in one scan.
+  const own = escapeAndMeasure(`${body}"event":${JSON.stringify(event.length > max ? truncateString(event, max) : event)}`);
+  bytes += fragmentBytes + 2; // and the braces
   chars += 9 + Math.min(event.length, max);
   let tail = "";
   const pieces = plan.pieces;
@@ -339,5 +384,5 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
     chars += piece.chars;
   }
   if (chars > plan.maxLine || bytes > plan.maxLine) return undefined;
-  return `{${state.head}${body}"event":${eventJson}${tail}}`;
+  return `{${state.head}${own}${tail}}`;
 }

@@ -42,8 +42,7 @@ function formatOne(err: Error, seen: Set<unknown>, indent: string): string[] {
   seen.add(err);
   const stack = readString(() => err.stack, "");
   const text = withoutTrailingNewlines(stack.startsWith(readString(() => err.name, "Error")) ? stack : `${headline(err)}\n${stack}`);
-  const lines =
-    indent === "" && !CONTROL_BUT_NEWLINE.test(text) ? [text] : text.split("\n").map((line) => indent + escapeControl(line));
+  const lines = indent === "" && !CONTROL_BUT_NEWLINE.test(text) ? [text] : text.split("\n").map((line) => indent + escapeControl(line));
   const errors = readErrors(err);
   if (errors !== undefined) {
     errors.forEach((inner, i) => {

@@ -205,6 +205,31 @@ export function jsonMembers(
   return members;
 }
 
+/**
+ * @internal For the compiled chain: one top-level value that is not a
+ * string, number, boolean, null or undefined, as JSON, by the rules of
+ * {@link prepareTopLevel} (a small plain tree as it is, anything else
+ * through the walker within `roomChars`); sets {@link fragmentChars} to
+ * what the budget counts for it. `undefined` when it is over the budget.
+ * Not escaped. May throw, as {@link jsonMembers} may.
+ */
+export function jsonValue(v: unknown, maxString: number, roomChars: number): string | undefined {
+  if (typeof v === "object" && v !== null) {
+    const size = scanSmallPlain(v, maxString);
+    if (size >= 0) {
+      fragmentChars = size;
+      return JSON.stringify(v);
+    }
+    const walk = newWalk(maxString, roomChars);
+    const replacement = walkValue(v, walk);
+    if (walk.cut) return undefined;
+    fragmentChars = walk.chars;
+    return JSON.stringify(replacement);
+  }
+  fragmentChars = 0;
+  return JSON.stringify(walkValue(v, newWalk(maxString)));
+}
+
 /** What the last {@link jsonMembers} counted: characters as the budget counts them, and UTF-8 bytes. */
 export let fragmentChars = 0;
 export let fragmentBytes = 0;
