@@ -88,10 +88,19 @@ export const SHAPES = {
     pino: (log, i) => log.info({ i, ...NESTED }, "order_placed"),
   },
   error: {
-    title: "Error with a 3-deep cause chain",
+    title: "Error with a 3-deep cause chain, the same one each call",
     setup: (root, bind) => bind(root, BOUND),
     structlog: (log, i) => log.error("payment_failed", { exc_info: ERROR, i }),
     pino: (log, i) => log.error({ err: ERROR, i }, "payment_failed"),
+  },
+  // The same error logged again, above, is formatted once (the compiled
+  // chain keeps its text while nothing it was made from changes); a new
+  // error on every call, here, is formatted every time.
+  errorFresh: {
+    title: "Error with a 3-deep cause chain, a new one each call",
+    setup: (root, bind) => bind(root, BOUND),
+    structlog: (log, i) => log.error("payment_failed", { exc_info: errorChain(), i }),
+    pino: (log, i) => log.error({ err: errorChain(), i }, "payment_failed"),
   },
   bind10: {
     title: "10 nested bind()s (2 fields each), 3 call fields",

@@ -150,9 +150,14 @@ function logCall(self: BoundLogger, method: MethodName, a: unknown, b: unknown, 
   return emit(self, method, buildEventDict(self._context, a, b, rest));
 }
 
+const NO_REST: unknown[] = [];
+
 function makeMethod(method: MethodName): LogMethod {
-  const fn = function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
-    return logCall(this, method, a, b, rest);
+  // `arguments` rather than a rest parameter: the usual call, one or two
+  // arguments, then allocates no array. (logCall never changes `rest`.)
+  const fn = function (this: BoundLogger, a?: unknown, b?: unknown): unknown {
+    // biome-ignore lint/complexity/noArguments: see above.
+    return logCall(this, method, a, b, arguments.length <= 2 ? NO_REST : Array.prototype.slice.call(arguments, 2));
   };
   Object.defineProperty(fn, "name", { value: method });
   return fn as LogMethod;

@@ -243,6 +243,63 @@ function stringMember(key: string, value: string, max: number, piece: Piece): vo
   piece.chars = key.length + 4 + Math.min(value.length, max);
 }
 
+/** An exception's piece, kept with everything its text was made from. */
+interface KeptException {
+  readonly deps: readonly unknown[];
+  readonly max: number;
+  readonly text: string;
+  readonly bytes: number;
+  readonly chars: number;
+}
+
+/** Pieces of errors logged before, by error: an error logged again (a retry, each layer that logs it) is not formatted again. */
+const keptExceptions = new WeakMap<object, KeptException>();
+
+/**
+ * What `formatException(error)` reads, in order: each error of the cause
+ * chain with its stack, name, message, errors and cause. `undefined` when
+ * the text may change without any of these changing (an aggregate error's
+ * inner errors, a cause that is an object but not an Error).
+ */
+function exceptionInputs(error: unknown): unknown[] | undefined {
+  if (!isError(error)) return undefined;
+  const deps: unknown[] = [];
+  const chain: unknown[] = [];
+  let current: unknown = error;
+  while (current !== undefined) {
+    if (chain.includes(current)) return deps; // written as a circular cause
+    if (!isError(current)) return typeof current === "object" || typeof current === "function" ? undefined : deps;
+    const err = current as Error & { errors?: unknown };
+    if (Array.isArray(err.errors) || chain.length >= 32) return undefined;
+    chain.push(err);
+    current = err.cause;
+    deps.push(err, err.stack, err.name, err.message, err.errors, current);
+  }
+  return deps;
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The `exception` piece formatExcInfo's text would make, from the kept one when nothing it was made from has changed. */
+function exceptionMember(exception: unknown, max: number, piece: Piece): void {
+  const deps = exceptionInputs(exception);
+  if (deps !== undefined) {
+    const kept = keptExceptions.get(exception as object);
+    if (kept !== undefined && kept.max === max && sameInputs(kept.deps, deps)) {
+      piece.text = kept.text;
+      piece.bytes = kept.bytes;
+      piece.chars = kept.chars;
+      return;
+    }
+  }
+  stringMember("exception", formatException(exception), max, piece);
+  if (deps !== undefined) keptExceptions.set(exception as object, { deps, max, text: piece.text, bytes: piece.bytes, chars: piece.chars });
+}
+
 /**
  * The line `state`'s chain would write for `method`, `event` and `b` (the
  * call's fields, or an Error), or `undefined` when the general path must
@@ -302,7 +359,7 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
       chars += key.length + 4;
       switch (typeof v) {
         case "string":
-          chars += v.length > max ? max : v.length;
+          chars += Math.min(v.length, max);
           body += `${keyJson(key)}${JSON.stringify(v.length > max ? truncateString(v, max) : v)},`;
           break;
         case "number":
@@ -374,8 +431,7 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
       }
       case "exception": {
         if (!hasException || exception === false || exception === null) continue;
-        stringMember("exception", formatException(exception), max, piece);
-        piece.last = undefined;
+        exceptionMember(exception, max, piece);
         break;
       }
     }

@@ -59,44 +59,61 @@ const SCAN_BUDGET = 1000;
  * not. Reads each value once; a value that throws while being read is not plain.
  */
 function scanSmallPlain(root: object, maxString: number): number {
-  let budget = SCAN_BUDGET;
-  let chars = 0;
-  const visit = (v: unknown, depth: number): boolean => {
-    switch (typeof v) {
-      case "string":
-        chars += v.length + 3;
-        return v.length <= maxString;
-      case "object":
-        return v === null || scan(v, depth + 1);
-      case "bigint":
-        return false;
-      default:
-        chars += 8;
-        return true;
-    }
-  };
-  const scan = (value: object, depth: number): boolean => {
-    if (depth >= MAX_DEPTH) return false;
-    if (Array.isArray(value)) {
-      if (value.length > MAX_ITEMS) return false;
-      budget -= value.length;
-      if (budget < 0) return false;
-      for (let i = 0; i < value.length; i++) if (!visit(value[i], depth)) return false;
-      return true;
-    }
-    if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
-    for (const key in value) {
-      if (--budget < 0) return false;
-      chars += key.length + 4;
-      if (!visit((value as Record<string, unknown>)[key], depth)) return false;
-    }
-    return true;
-  };
+  // A getter that logs starts a scan inside this one: the outer one's state is put back after.
+  const outerBudget = scanBudget;
+  const outerChars = scanChars;
+  const outerMaxString = scanMaxString;
+  scanBudget = SCAN_BUDGET;
+  scanChars = 0;
+  scanMaxString = maxString;
   try {
-    return scan(root, 0) ? chars : -1;
+    return scanObject(root, 0) ? scanChars : -1;
   } catch {
     return -1;
+  } finally {
+    scanBudget = outerBudget;
+    scanChars = outerChars;
+    scanMaxString = outerMaxString;
   }
+}
+
+// The state of the scan running: module variables rather than closures, so
+// a scan allocates nothing.
+let scanBudget = 0;
+let scanChars = 0;
+let scanMaxString = 0;
+
+function scanItem(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case "string":
+      scanChars += v.length + 3;
+      return v.length <= scanMaxString;
+    case "object":
+      return v === null || scanObject(v, depth + 1);
+    case "bigint":
+      return false;
+    default:
+      scanChars += 8;
+      return true;
+  }
+}
+
+function scanObject(value: object, depth: number): boolean {
+  if (depth >= MAX_DEPTH) return false;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_ITEMS) return false;
+    scanBudget -= value.length;
+    if (scanBudget < 0) return false;
+    for (let i = 0; i < value.length; i++) if (!scanItem(value[i], depth)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return false;
+  for (const key in value) {
+    if (--scanBudget < 0) return false;
+    scanChars += key.length + 4;
+    if (!scanItem((value as Record<string, unknown>)[key], depth)) return false;
+  }
+  return true;
 }
 
 const OVER_BUDGET = Symbol("over budget");

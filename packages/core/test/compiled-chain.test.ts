@@ -108,6 +108,27 @@ describe("the compiled chain", () => {
     expect(lines()[0].map((l) => JSON.parse(l).user.id)).toEqual([1, 2]);
   });
 
+  it("writes an error logged again as it is now: a changed stack, message or cause is written", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    const cause = new Error("socket hang up");
+    const err = new Error("payment failed", { cause });
+    const both = () => {
+      compiled.error("payment_failed", err);
+      general.error("payment_failed", { exc_info: err });
+    };
+    both();
+    both();
+    err.stack = "PaymentError: changed\n    at somewhere (file.js:1:1)";
+    both();
+    err.cause = new Error("dns lookup failed");
+    both();
+    (err.cause as Error).stack = "changed too";
+    both();
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(new Set(a.map((l) => JSON.parse(l).exception)).size).toBe(4);
+  });
+
   it("lets a custom processor anywhere in the chain see the plain event dict", () => {
     const seen: EventDict[] = [];
     const spy: Processor = (_l, _m, ed) => {
