@@ -243,8 +243,9 @@ function stringMember(key: string, value: string, max: number, piece: Piece): vo
   piece.chars = key.length + 4 + Math.min(value.length, max);
 }
 
-/** An exception's piece, kept with everything its text was made from. */
+/** The last exception's piece, kept with everything its text was made from. */
 interface KeptException {
+  readonly error: object;
   readonly deps: readonly unknown[];
   readonly max: number;
   readonly text: string;
@@ -252,8 +253,16 @@ interface KeptException {
   readonly chars: number;
 }
 
-/** Pieces of errors logged before, by error: an error logged again (a retry, each layer that logs it) is not formatted again. */
-const keptExceptions = new WeakMap<object, KeptException>();
+/**
+ * The last error written, and its piece: an error logged again at once (a
+ * retry, each layer that logs it on its way up) is not formatted again. One
+ * slot, not a map of every error: a WeakMap entry per error costs the
+ * garbage collector more than formatting saves when every error is new.
+ */
+let kept: KeptException | undefined;
+
+/** The most errors of a cause chain whose text is kept. */
+const KEPT_CHAIN = 32;
 
 /**
  * What `formatException(error)` reads, in order: each error of the cause
@@ -262,42 +271,53 @@ const keptExceptions = new WeakMap<object, KeptException>();
  * inner errors, a cause that is an object but not an Error).
  */
 function exceptionInputs(error: unknown): unknown[] | undefined {
-  if (!isError(error)) return undefined;
   const deps: unknown[] = [];
-  const chain: unknown[] = [];
   let current: unknown = error;
   while (current !== undefined) {
-    if (chain.includes(current)) return deps; // written as a circular cause
-    if (!isError(current)) return typeof current === "object" || typeof current === "function" ? undefined : deps;
+    if (inChain(deps, current)) return deps; // written as a circular cause
+    if (!isError(current)) return typeof current === "object" || typeof current === "function" || deps.length === 0 ? undefined : deps;
     const err = current as Error & { errors?: unknown };
-    if (Array.isArray(err.errors) || chain.length >= 32) return undefined;
-    chain.push(err);
+    if (Array.isArray(err.errors) || deps.length >= 6 * KEPT_CHAIN) return undefined;
     current = err.cause;
     deps.push(err, err.stack, err.name, err.message, err.errors, current);
   }
   return deps;
 }
 
-function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+/** Is `value` one of the errors of `deps` (every sixth item; the others are what was read from them)? */
+function inChain(deps: readonly unknown[], value: unknown): boolean {
+  for (let i = 0; i < deps.length; i += 6) if (deps[i] === value) return true;
+  return false;
+}
+
+/** Does `error` still read as `deps` say? The walk of {@link exceptionInputs}, compared as it goes, allocating nothing. */
+function sameInputs(deps: readonly unknown[], error: unknown): boolean {
+  let i = 0;
+  let current: unknown = error;
+  while (current !== undefined && i < deps.length) {
+    const err = current as Error & { errors?: unknown };
+    if (deps[i] !== err || deps[i + 1] !== err.stack || deps[i + 2] !== err.name || deps[i + 3] !== err.message) return false;
+    if (deps[i + 4] !== err.errors || deps[i + 5] !== err.cause) return false;
+    current = deps[i + 5];
+    i += 6;
+    // Past the last error kept: a circular cause or a primitive one, as it was.
+    if (i === deps.length) return true;
+  }
+  return false;
 }
 
 /** The `exception` piece formatExcInfo's text would make, from the kept one when nothing it was made from has changed. */
 function exceptionMember(exception: unknown, max: number, piece: Piece): void {
-  const deps = exceptionInputs(exception);
-  if (deps !== undefined) {
-    const kept = keptExceptions.get(exception as object);
-    if (kept !== undefined && kept.max === max && sameInputs(kept.deps, deps)) {
-      piece.text = kept.text;
-      piece.bytes = kept.bytes;
-      piece.chars = kept.chars;
-      return;
-    }
+  if (kept !== undefined && kept.error === exception && kept.max === max && sameInputs(kept.deps, exception)) {
+    piece.text = kept.text;
+    piece.bytes = kept.bytes;
+    piece.chars = kept.chars;
+    return;
   }
   stringMember("exception", formatException(exception), max, piece);
-  if (deps !== undefined) keptExceptions.set(exception as object, { deps, max, text: piece.text, bytes: piece.bytes, chars: piece.chars });
+  const deps = exceptionInputs(exception);
+  kept =
+    deps === undefined ? undefined : { error: exception as object, deps, max, text: piece.text, bytes: piece.bytes, chars: piece.chars };
 }
 
 /**

@@ -129,6 +129,22 @@ describe("the compiled chain", () => {
     expect(new Set(a.map((l) => JSON.parse(l).exception)).size).toBe(4);
   });
 
+  it("writes an error whose cause chain is circular as the general path does, again and again", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    const a = new Error("a");
+    const b = new Error("b", { cause: a });
+    a.cause = b;
+    for (let i = 0; i < 3; i++) {
+      compiled.error("loop", a);
+      general.error("loop", { exc_info: a });
+      if (i === 1) b.message = "b changed";
+      if (i === 1) b.stack = "Error: b changed";
+    }
+    const [x, y] = lines();
+    expect(x).toEqual(y);
+    expect(x[2]).toContain("b changed");
+  });
+
   it("lets a custom processor anywhere in the chain see the plain event dict", () => {
     const seen: EventDict[] = [];
     const spy: Processor = (_l, _m, ed) => {
