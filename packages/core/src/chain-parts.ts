@@ -1,5 +1,5 @@
 /**
- * @internal What the compiled chain (compiled-chain.ts) needs to know of a
+ * Not a public module. What the compiled chain (compiled-chain.ts) needs to know of a
  * built-in step: the symbols a step carries to say what it adds. A module
  * without imports, so the processors can carry them without an import cycle.
  */
