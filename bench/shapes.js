@@ -60,7 +60,8 @@ function bind10(logger, bindFn) {
 /**
  * Each shape: `setup(root, bind)` returns the logger to log through (bind is
  * `(logger, fields) => child`), and `structlog(log, i)` / `pino(log, i)`
- * make one call.
+ * make one call; `scale` (default 1) is the share of LINES a run of a slow
+ * shape logs, so every run takes about as long.
  */
 export const SHAPES = {
   base: {
@@ -71,18 +72,21 @@ export const SHAPES = {
   },
   wide20: {
     title: "20 call fields",
+    scale: 0.5,
     setup: (root, bind) => bind(root, BOUND),
     structlog: (log, i) => log.info("request_completed", { ...wide20, i }),
     pino: (log, i) => log.info({ ...wide20, i }, "request_completed"),
   },
   wide100: {
     title: "100 call fields",
+    scale: 0.2,
     setup: (root, bind) => bind(root, BOUND),
     structlog: (log, i) => log.info("request_completed", { ...wide100, i }),
     pino: (log, i) => log.info({ ...wide100, i }, "request_completed"),
   },
   nested: {
     title: "nested: depth 5, a 10-item array, 30 keys",
+    scale: 0.5,
     setup: (root, bind) => bind(root, BOUND),
     structlog: (log, i) => log.info("order_placed", { i, ...NESTED }),
     pino: (log, i) => log.info({ i, ...NESTED }, "order_placed"),
@@ -98,6 +102,7 @@ export const SHAPES = {
   // error on every call, here, is formatted every time.
   errorFresh: {
     title: "Error with a 3-deep cause chain, a new one each call",
+    scale: 0.1,
     setup: (root, bind) => bind(root, BOUND),
     structlog: (log, i) => log.error("payment_failed", { exc_info: errorChain(), i }),
     pino: (log, i) => log.error({ err: errorChain(), i }, "payment_failed"),

@@ -159,6 +159,22 @@ function keyJson(key: string): string {
   return json;
 }
 
+/**
+ * `JSON.stringify(s)` for a string: a short one with nothing to escape is
+ * quoted as it is, without a call into the JSON serializer (wide events
+ * are mostly short strings). DEL, C1 and the line separators are escaped
+ * with the rest of the line (escapeAndMeasure); JSON.stringify leaves them too.
+ */
+function quote(s: string): string {
+  if (s.length > 64) return JSON.stringify(s);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Controls, the quote, the backslash, and surrogates (a lone one is escaped by JSON.stringify).
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+  }
+  return `"${s}"`;
+}
+
 /** Keys the line would not keep in written order (V8 orders integer-like keys first). */
 function startsWithDigit(key: string): boolean {
   const c = key.charCodeAt(0);
@@ -380,7 +396,7 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
       switch (typeof v) {
         case "string":
           chars += Math.min(v.length, max);
-          body += `${keyJson(key)}${JSON.stringify(v.length > max ? truncateString(v, max) : v)},`;
+          body += `${keyJson(key)}${v.length > max ? JSON.stringify(truncateString(v, max)) : quote(v)},`;
           break;
         case "number":
           chars += 8;
