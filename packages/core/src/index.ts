@@ -7,14 +7,6 @@
  * structlog.getLogger("myapp").info("app_started", { version: "1.2.3" });
  */
 
-export {
-  asFastifyLogger,
-  type FastifyChildOptions,
-  type FastifyLogger,
-  type FastifyLoggerOptions,
-  type FastifyLogSerializer,
-  type FastifyLogSerializers,
-} from "./adapters/fastify-logger.js";
 export { BoundLogger, type BoundLoggerClass, makeFilteringBoundLogger } from "./bound-logger.js";
 export { markFactory, markProcessor, markRenderer } from "./brand.js";
 export {

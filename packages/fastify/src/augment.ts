@@ -6,7 +6,7 @@
  * structlog logger, with `bind()` and the rest, is `request.logger`: at run
  * time the same object as `request.log`.
  */
-import type { FastifyLogger } from "@structlog/core";
+import type { FastifyLogger } from "./logger.js";
 
 /**
  * The request logger: a structlog logger bound with the request id, that is

@@ -3,7 +3,7 @@
  * typed for Fastify, plus how request ids are generated.
  */
 import type { IncomingMessage } from "node:http";
-import { asFastifyLogger, type FastifyLogger, getLogger } from "@structlog/core";
+import { getLogger } from "@structlog/core";
 import {
   createRequestPipeline,
   type HttpLoggingOptions,
@@ -14,6 +14,7 @@ import {
   resolveHttpOptions,
 } from "@structlog/core/http";
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { asFastifyLogger, type FastifyLogger } from "./logger.js";
 
 const WHERE = "@structlog/fastify";
 

@@ -3,13 +3,14 @@
  * logger on `request.log`, and one canonical line per request.
  */
 import type { IncomingMessage } from "node:http";
-import type { FastifyLogger } from "@structlog/core";
 import { leaveRequestScope } from "@structlog/core/http";
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
 import { lifecycleHooks } from "./lifecycle.js";
+import type { FastifyLogger } from "./logger.js";
 import { appHasGenReqId, type PluginSettings, resolvePluginOptions, type StructlogFastifyOptions } from "./options.js";
 import { kRegistered, kState, stateOf } from "./state.js";
+import { checkAppLogger } from "./with-structlog.js";
 
 const NAME = "@structlog/fastify";
 
@@ -45,6 +46,7 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   let settings: PluginSettings;
   try {
     checkFastifyOptions(fastify);
+    checkAppLogger(fastify);
     settings = resolvePluginOptions(options, fastifyGenReqId(fastify), appHasGenReqId(fastify));
   } catch (e) {
     return done(e as Error);

@@ -13,8 +13,9 @@
  * making a fresh object the prototype of another on every request is slow
  * in V8 (it turns the object into a prototype map).
  */
-import type { ChildOptions, FastifyChildOptions, FastifyLogger, FastifyLogSerializers, Fields, LevelInput } from "@structlog/core";
+import type { Fields, LevelInput } from "@structlog/core";
 import type { FastifyBaseLogger, FastifyReply } from "fastify";
+import type { Bindings, FastifyChildOptions, FastifyLogger, FastifyLogSerializers } from "./logger.js";
 
 type Method = (obj?: unknown, ...rest: unknown[]) => unknown;
 type Methods = Record<string, Method>;
@@ -99,7 +100,7 @@ export class ReplyLogger implements FastifyLogger {
   tryUnbind(...keys: string[]): FastifyLogger {
     return this.#ours.tryUnbind(...keys);
   }
-  child(bindings: Fields, options?: FastifyChildOptions | ChildOptions): FastifyLogger {
+  child(bindings: Bindings, options?: FastifyChildOptions): FastifyLogger {
     return this.#ours.child(bindings, options);
   }
   bindings(): Fields {

@@ -4,9 +4,9 @@
  * request line needs to know at the end.
  */
 import type { AsyncResource } from "node:async_hooks";
-import type { FastifyLogger } from "@structlog/core";
 import type { RequestScope } from "@structlog/core/http";
 import type { FastifyRequest } from "fastify";
+import type { FastifyLogger } from "./logger.js";
 
 /** The request decoration holding a {@link RequestState}. A symbol: it is not the app's business. */
 export const kState: unique symbol = Symbol("@structlog/fastify.state");

@@ -26,7 +26,11 @@ describe("asFastifyLogger()", () => {
     const app = Fastify({ loggerInstance: asFastifyLogger(structlog.getLogger("fastify")) });
     await listen(app);
     await app.close();
-    expect(out.lines()[0]).toEqual({ event: expect.stringMatching(/^Server listening at http:\/\/127\.0\.0\.1:\d+$/), level: "info" });
+    expect(out.lines()[0]).toEqual({
+      event: "server_listening",
+      address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      level: "info",
+    });
   });
 
   it("logs at each of Fastify's levels", () => {

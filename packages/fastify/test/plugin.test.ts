@@ -1,4 +1,5 @@
 import * as structlog from "@structlog/core";
+import { captureReports } from "@structlog/core/testing";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { asFastifyLogger, structlogPlugin } from "../src/index.js";
@@ -139,7 +140,11 @@ describe("with Fastify's own logger", () => {
     await listen(app);
     await logged.inject({ url: "/", headers: { "x-request-id": "r-1" } });
     const lines = out.lines();
-    expect(lines[0]).toMatchObject({ event: expect.stringMatching(/^Server listening at http:\/\/127\.0\.0\.1:\d+$/), level: "info" });
+    expect(lines[0]).toMatchObject({
+      event: "server_listening",
+      address: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      level: "info",
+    });
     expect(lines.slice(1).map((l) => [l.event, l.request_id])).toEqual([
       ["handler", "r-1"],
       ["request_completed", "r-1"],
@@ -149,7 +154,10 @@ describe("with Fastify's own logger", () => {
   it("without disableRequestLogging, Fastify's own request lines come through the adapter too, in the request's context", async () => {
     const logged = Fastify({ loggerInstance: asFastifyLogger(structlog.getLogger("fastify")) });
     app = logged as unknown as FastifyInstance;
-    await logged.register(structlogPlugin);
+    const reports = await captureReports(async () => {
+      await logged.register(structlogPlugin);
+    });
+    expect(reports).toEqual([expect.stringContaining("Fastify's own request lines are on")]);
     logged.addHook("preHandler", async () => {
       structlog.contextvars.bindContextVars({ user_id: "u-1" });
     });
@@ -157,10 +165,10 @@ describe("with Fastify's own logger", () => {
     await logged.inject({ url: "/", headers: { "x-request-id": "r-1" } });
     await sleep(1);
     expect(out.lines().map((l) => [l.event, l.reqId, l.request_id, l.user_id])).toEqual([
-      // The scope opens in genReqId, before Fastify's own "incoming request" line.
-      ["incoming request", "r-1", "r-1", undefined],
+      // The scope opens in genReqId, before Fastify's own "request_started" line.
+      ["request_started", "r-1", "r-1", undefined],
       ["request_completed", undefined, "r-1", "u-1"],
-      ["request completed", "r-1", "r-1", "u-1"],
+      ["request_completed", "r-1", "r-1", "u-1"],
     ]);
   });
 });

@@ -124,7 +124,7 @@ describe("request.log", () => {
       expect.objectContaining({
         request_id: "r-1",
         level: "warning",
-        event: expect.stringMatching(/^Reply was already sent/),
+        event: "reply_already_sent",
         err: expect.any(Object),
       }),
     );

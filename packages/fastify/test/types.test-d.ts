@@ -1,8 +1,16 @@
 import type { IncomingMessage } from "node:http";
-import type { FastifyLogger, Logger } from "@structlog/core";
+import type { Logger } from "@structlog/core";
 import Fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from "fastify";
 import { describe, expectTypeOf, it } from "vitest";
-import { asFastifyLogger, type RequestLogger, type StructlogFastifyOptions, structlogPlugin } from "../src/index.js";
+import {
+  asFastifyLogger,
+  type FastifyLogger,
+  type RequestLogger,
+  type StructlogFastifyOptions,
+  StructlogLogController,
+  structlogPlugin,
+  withStructlog,
+} from "../src/index.js";
 
 describe("request.logger", () => {
   it("is typed as the request's structlog logger, with bind() and the rest", () => {
@@ -89,5 +97,45 @@ describe("asFastifyLogger()", () => {
       request.log.bind({ a: 1 }).info("typed", { b: 2 });
       return "ok";
     });
+  });
+});
+
+describe("withStructlog()", () => {
+  it("types app.log and request.log as structlog loggers, through Fastify's Logger type parameter", () => {
+    const app = Fastify(withStructlog());
+    expectTypeOf(app.log).toEqualTypeOf<FastifyLogger>();
+    app.get<{ Params: { id: string } }>("/orders/:id", async (request, reply) => {
+      expectTypeOf(request.log).toEqualTypeOf<FastifyLogger>();
+      expectTypeOf(reply.log).toEqualTypeOf<FastifyBaseLogger>(); // Fastify types reply.log without the parameter
+      request.log.info("order_loaded", { order_id: request.params.id });
+      request.log.bind({ order_id: request.params.id }).warning("slow", { ms: 120 });
+      request.log.info({ items: 3 }, "pino shape too");
+      request.logger.info("still_there");
+      return { ok: true };
+    });
+  });
+
+  it("passes the app's own options through, with their types", () => {
+    const options = withStructlog({ trustProxy: true, bodyLimit: 1024, genReqId: () => "id" });
+    expectTypeOf(options.trustProxy).toEqualTypeOf<true>();
+    expectTypeOf(options.loggerInstance).toEqualTypeOf<FastifyLogger>();
+    expectTypeOf(options.logController).toEqualTypeOf<StructlogLogController>();
+    const app = Fastify(options);
+    expectTypeOf(app.log).toEqualTypeOf<FastifyLogger>();
+  });
+
+  it("refuses the logging options it sets itself", () => {
+    // @ts-expect-error withStructlog() sets Fastify's logger
+    withStructlog({ logger: true });
+    // @ts-expect-error withStructlog() sets the logger instance
+    withStructlog({ loggerInstance: asFastifyLogger() });
+    // @ts-expect-error the plugin's ignorePaths/skip do this
+    withStructlog({ disableRequestLogging: true });
+  });
+
+  it("takes the structlog logger and level as settings", () => {
+    withStructlog({}, { level: "warn", redactHeaders: ["x-token"], logController: new StructlogLogController() });
+    // @ts-expect-error a misspelt setting
+    withStructlog({}, { levle: "warn" });
   });
 });

@@ -1,26 +1,34 @@
 /**
  * `asFastifyLogger()`: a structlog logger that meets Fastify's logger
- * contract (`info`, `error`, `debug`, `fatal`, `warn`, `trace`, `child`,
- * `level`, `silent`), for `Fastify({ loggerInstance })` and for the
- * request loggers of `@structlog/fastify`.
+ * contract (`FastifyBaseLogger`: `info`, `error`, `debug`, `fatal`, `warn`,
+ * `trace`, `child`, `level`, `silent`), for `Fastify({ loggerInstance })`
+ * (through `withStructlog()`) and for the plugin's request loggers.
  *
  * Fastify passes its raw request and reply objects under `req` and `res`
  * (`log.info({ req: request }, "incoming request")`). Written as they are,
  * they would drag sockets and servers into the line, so the adapter runs
  * pino-style serializers over those keys first: the shared HTTP
  * serializers (pino-std-serializers' shapes, credentials redacted).
- *
- * Structural types only: core does not depend on Fastify.
+ * Fastify's own sentences ("Server listening at …") become events with
+ * fields (`server_listening` with `address`): see fastify-events.ts.
  */
+import {
+  type ChildOptions,
+  type Fields,
+  getLogger,
+  type LevelInput,
+  LOG_METHODS,
+  type Logger,
+  type LogMethod,
+  levelToNumber,
+} from "@structlog/core";
+import { type RedactOptions, report, serializeRequest, serializeResponse } from "@structlog/core/http";
+import type { FastifyBaseLogger } from "fastify";
+import { fastifyErrorEvent, fastifyEvent } from "./fastify-events.js";
 
-import { getLogger } from "../config.js";
-import { mergeFields } from "../fields.js";
-import { type RedactOptions, serializeRequest, serializeResponse } from "../http/serializers.js";
-import type { LevelInput } from "../levels.js";
-import { LOG_METHODS, levelToNumber } from "../levels.js";
-import { report } from "../report.js";
-import { isError } from "../serialize.js";
-import type { ChildOptions, Fields, Logger, LogMethod } from "../types.js";
+/** What Fastify passes to `child()` as bindings (pino's `Bindings`; Fastify does not re-export the name). */
+export type Bindings = Parameters<FastifyBaseLogger["child"]>[0];
+type ChildLoggerOptions = NonNullable<Parameters<FastifyBaseLogger["child"]>[1]>;
 
 /**
  * A pino-style serializer: turns the value found under its key into what is
@@ -44,9 +52,14 @@ export interface FastifyLoggerOptions extends RedactOptions {
   readonly level?: LevelInput | string;
 }
 
-/** What Fastify (and pino) pass to `child()`. Other pino options (`redact`, `msgPrefix`) are ignored. */
-export interface FastifyChildOptions extends ChildOptions {
-  /** Extra serializers for the child, merged over the parent's (route `logSerializers`). */
+/**
+ * What Fastify (and pino) pass to `child()`: pino's `ChildLoggerOptions`,
+ * with structlog's level names and numbers allowed too. Of pino's other
+ * options (`redact`, `msgPrefix`, `formatters`), none has an effect.
+ */
+export interface FastifyChildOptions extends Omit<ChildLoggerOptions, "level" | "serializers">, ChildOptions {
+  readonly level?: LevelInput | string;
+  /** Extra serializers for the child, merged over the parent's (a route's `logSerializers`). */
   readonly serializers?: FastifyLogSerializers | undefined;
 }
 
@@ -54,19 +67,30 @@ export interface FastifyChildOptions extends ChildOptions {
  * A structlog logger that is also a Fastify logger: every structlog method
  * (`bind()`, `unbind()`, `isEnabledFor()`, …) returning Fastify loggers,
  * plus pino's `child(bindings, { level, serializers })` and the
- * `serializers` Fastify reads from a `loggerInstance`.
+ * `serializers` Fastify reads from a `loggerInstance`. Given as Fastify's
+ * `loggerInstance` (what `withStructlog()` does), it is the type of
+ * `app.log`, `request.log` and `reply.log`.
  */
 export interface FastifyLogger extends Logger {
   bind(fields: Fields): FastifyLogger;
   "new"(fields?: Fields): FastifyLogger;
   unbind(...keys: string[]): FastifyLogger;
   tryUnbind(...keys: string[]): FastifyLogger;
-  child(bindings: Fields, options?: FastifyChildOptions): FastifyLogger;
+  child(bindings: Bindings, options?: FastifyChildOptions): FastifyLogger;
   /** The serializers in use, by key. */
   readonly serializers: FastifyLogSerializers;
 }
 
 type Serialize = (value: unknown) => unknown;
+
+function isError(value: unknown): value is Error {
+  // instanceof runs code of the value's (a proxy trap), which may throw: then it is not an Error.
+  try {
+    return value instanceof Error;
+  } catch {
+    return false;
+  }
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
@@ -127,7 +151,8 @@ function applySerializers(fields: Record<string, unknown>, serializers: FastifyL
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     if (!Object.hasOwn(fields, key)) continue;
-    out ??= mergeFields(fields);
+    // A spread copies own keys as data properties: a "__proto__" field stays a field.
+    out ??= { ...fields };
     out[key] = runSerializer(key, serializers[key] as FastifyLogSerializer, fields[key]);
   }
   return out ?? fields;
@@ -233,15 +258,33 @@ class FastifyLoggerAdapter implements FastifyLogger {
 
 for (const m of LOG_METHODS) {
   // Fields are serialized in both call shapes: pino's `(obj, msg)` and
-  // structlog's `(event, fields)`. A plain string call goes straight through.
+  // structlog's `(event, fields)`. Fastify's own sentences become events
+  // with fields (fastify-events.ts); a plain event goes straight through.
   const fn = function (this: FastifyLoggerAdapter, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
     try {
       if (isObject(a)) {
-        // pino's `log.warn({ err })`: the error's message is the event, as pino makes it the msg.
-        if (b === undefined && !Object.hasOwn(a, "msg") && isError(a.err)) b = a.err.message;
-        if (this._keys.length !== 0) a = applySerializers(a, this._serializers, this._keys);
-      } else if (typeof a === "string" && isObject(b) && this._keys.length !== 0) {
-        b = applySerializers(b, this._serializers, this._keys);
+        if (b === undefined && !Object.hasOwn(a, "msg")) {
+          // pino's `log.warn({ err })`: the error's message is the event, as pino makes it the msg.
+          const err = (a as { err?: unknown }).err;
+          if (isError(err)) b = fastifyErrorEvent(err) ?? err.message;
+        } else if (typeof b === "string" && rest.length === 0) {
+          const known = fastifyEvent(b);
+          if (known !== undefined) {
+            b = known.event;
+            if (known.fields !== undefined) a = { ...a, ...known.fields };
+          }
+        }
+        if (this._keys.length !== 0) a = applySerializers(a as Record<string, unknown>, this._serializers, this._keys);
+      } else if (typeof a === "string") {
+        if (isObject(b)) {
+          if (this._keys.length !== 0) b = applySerializers(b, this._serializers, this._keys);
+        } else if (b === undefined && rest.length === 0) {
+          const known = fastifyEvent(a);
+          if (known !== undefined) {
+            a = known.event;
+            b = known.fields;
+          }
+        }
       }
     } catch {
       // Fields that cannot even be read (a throwing proxy): the bound logger
@@ -254,19 +297,24 @@ for (const m of LOG_METHODS) {
   Object.defineProperty(FastifyLoggerAdapter.prototype, m, { value: fn as LogMethod, writable: true, configurable: true });
 }
 
+/** Is `value` a logger made by {@link asFastifyLogger} (or derived from one)? */
+export function isFastifyLogger(value: unknown): value is FastifyLogger {
+  return value instanceof FastifyLoggerAdapter;
+}
+
 /**
  * Wraps a structlog logger (default `getLogger("fastify")`) as a Fastify
  * logger, so Fastify's own lines (startup, errors, its request lines if
  * enabled) go through your processors. Raw requests and replies under `req`
  * and `res` are serialized, with credential headers redacted.
  *
- * Call `configure()` first: Fastify derives its logger when the app is
- * created. With `@structlog/fastify`, turn Fastify's own request lines off
- * (`disableRequestLogging`) so each request is logged once.
+ * `Fastify(withStructlog())` gives it to Fastify together with the log
+ * controller that keeps Fastify's request lines out; use this directly for
+ * a logger of your own, or outside Fastify's options.
  *
  * @example
- * const app = Fastify({ loggerInstance: asFastifyLogger(getLogger("fastify")) });
- * app.log.info({ port: 3000 }, "listening"); // {"port":3000,"event":"listening",...}
+ * const log = asFastifyLogger(getLogger("fastify"), { level: "warn" });
+ * log.warn({ port: 3000 }, "port_in_use"); // {"port":3000,"event":"port_in_use",...}
  */
 export function asFastifyLogger(logger: Logger = getLogger("fastify"), options: FastifyLoggerOptions = {}): FastifyLogger {
   if (typeof logger !== "object" || logger === null || typeof logger.info !== "function" || typeof logger.child !== "function") {
