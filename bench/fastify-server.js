@@ -58,9 +58,10 @@ async function build() {
 
   if (setup === "structlog") {
     const structlog = await import("../packages/core/dist/index.js");
-    const { structlogPlugin } = await import("../packages/fastify/dist/index.js");
+    const { structlogPlugin, withStructlog } = await import("../packages/fastify/dist/index.js");
     (await import("./production-config.js")).configureProduction();
-    const app = Fastify();
+    // The recommended setup: structlog as Fastify's logger, and the plugin.
+    const app = Fastify(withStructlog());
     await app.register(structlogPlugin);
     app.addHook("preHandler", (request, _reply, done) => {
       structlog.contextvars.bindContextVars({ user_id: authenticate(request) });

@@ -3,8 +3,9 @@
 // over 127.0.0.1 only:
 //   bare       Fastify without logging;
 //   pino       Fastify's built-in pino logger, /dev/null, one request line + one handler line;
-//   structlog  @structlog/fastify, JSON to /dev/null, the same two lines.
-// Rounds are interleaved (the order rotates every round); medians are reported.
+//   structlog  Fastify(withStructlog()) with @structlog/fastify, JSON to /dev/null, the same two lines.
+// Rounds are interleaved (the order rotates every round); medians are reported with their
+// ranges, and the structlog/pino ratio is taken within each round (both loaded minutes apart at most).
 //
 // Run after a build, alone on the machine:
 //   flock /tmp/bench.lock node bench/fastify.js
@@ -97,21 +98,30 @@ try {
   const rps = Object.fromEntries(SETUPS.map((s) => [s, median(results[s].rps)]));
   const cpu = Object.fromEntries(SETUPS.map((s) => [s, median(results[s].cpu)]));
   const fmt = (n) => Math.round(n).toLocaleString("en-US");
+  const range = (xs, f) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
   const rows = SETUPS.map(
     (s) =>
-      `| ${s} | ${fmt(rps[s])} | ${(rps[s] / rps.bare).toFixed(2)}x | ${(rps[s] / rps.pino).toFixed(2)}x | ${cpu[s].toFixed(1)} | ${(cpu[s] - cpu.bare).toFixed(1)} | ${median(results[s].p99)} |`,
+      `| ${s} | ${fmt(rps[s])} | ${range(results[s].rps, fmt)} | ${(rps[s] / rps.bare).toFixed(2)}x | ${(rps[s] / rps.pino).toFixed(2)}x | ` +
+      `${cpu[s].toFixed(1)} | ${range(results[s].cpu, (n) => n.toFixed(1))} | ${(cpu[s] - cpu.bare).toFixed(1)} | ${median(results[s].p99)} |`,
   );
+  // Per-round ratios: both setups of a ratio ran in the same round, so slow phases of the machine cancel out.
+  const perRound = (a, b) => results[a].rps.map((x, i) => x / results[b].rps[i]);
+  const ratio = (xs) => `${median(xs).toFixed(2)}x (rounds ${range(xs, (n) => n.toFixed(2))})`;
+  const overBare = results.structlog.cpu.map((x, i) => x - results.bare.cpu[i]);
+  const pinoOverBare = results.pino.cpu.map((x, i) => x - results.bare.cpu[i]);
   const overhead = ((1 - rps.structlog / rps.bare) * 100).toFixed(1);
   process.stdout.write(
     [
       `Node ${process.version}, ${ROUNDS} interleaved rounds of ${DURATION} s, ${CONNECTIONS} connections, GET /orders/42 with its own x-request-id.`,
       "",
-      "| setup | req/s (median) | vs bare | vs pino | server CPU µs/request | over bare | p99 ms |",
-      "|---|---:|---:|---:|---:|---:|---:|",
+      "| setup | req/s (median) | req/s range | vs bare | vs pino | server CPU µs/request | CPU range | over bare | p99 ms |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...rows,
       "",
-      `structlog / pino: ${(rps.structlog / rps.pino).toFixed(2)}x req/s; overhead of @structlog/fastify against bare Fastify: ${overhead}% req/s, ` +
-        `${(cpu.structlog - cpu.bare).toFixed(1)} µs of server CPU per request (pino: ${(cpu.pino - cpu.bare).toFixed(1)} µs).`,
+      `structlog / pino, per round: ${ratio(perRound("structlog", "pino"))} req/s; structlog / bare: ${ratio(perRound("structlog", "bare"))}.`,
+      `Overhead of @structlog/fastify against bare Fastify: ${overhead}% req/s (medians); server CPU over bare per round: ` +
+        `${median(overBare).toFixed(1)} µs (rounds ${range(overBare, (n) => n.toFixed(1))}); pino: ${median(pinoOverBare).toFixed(1)} µs ` +
+        `(rounds ${range(pinoOverBare, (n) => n.toFixed(1))}).`,
       "",
     ].join("\n"),
   );
