@@ -56,12 +56,13 @@ async function build() {
     return app;
   }
 
-  if (setup === "structlog") {
+  if (setup === "structlog" || setup === "plugin-only") {
     const structlog = await import("../packages/core/dist/index.js");
     const { structlogPlugin, withStructlog } = await import("../packages/fastify/dist/index.js");
     (await import("./production-config.js")).configureProduction();
-    // The recommended setup: structlog as Fastify's logger, and the plugin.
-    const app = Fastify(withStructlog());
+    // structlog: the recommended setup, structlog as Fastify's logger and the plugin;
+    // plugin-only: the plugin on an app without a logger of Fastify's.
+    const app = setup === "structlog" ? Fastify(withStructlog()) : Fastify();
     await app.register(structlogPlugin);
     app.addHook("preHandler", (request, _reply, done) => {
       structlog.contextvars.bindContextVars({ user_id: authenticate(request) });
@@ -74,7 +75,7 @@ async function build() {
     return app;
   }
 
-  throw new Error(`unknown setup ${JSON.stringify(setup)}: use bare, pino or structlog`);
+  throw new Error(`unknown setup ${JSON.stringify(setup)}: use bare, pino, structlog or plugin-only`);
 }
 
 const app = await build();

@@ -3,7 +3,8 @@
 // over 127.0.0.1 only:
 //   bare       Fastify without logging;
 //   pino       Fastify's built-in pino logger, /dev/null, one request line + one handler line;
-//   structlog  Fastify(withStructlog()) with @structlog/fastify, JSON to /dev/null, the same two lines.
+//   structlog  Fastify(withStructlog()) with @structlog/fastify, JSON to /dev/null, the same two lines;
+//   plugin-only  @structlog/fastify on Fastify() without withStructlog(), the same two lines.
 // Rounds are interleaved (the order rotates every round); medians are reported with their
 // ranges, and the structlog/pino ratio is taken within each round (both loaded minutes apart at most).
 //
@@ -21,7 +22,7 @@ const DURATION = Number(process.env.DURATION ?? 5);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const WARMUP = Number(process.env.WARMUP ?? 3);
 const SERVER_ARGS = (process.env.SERVER_ARGS ?? "").split(" ").filter(Boolean);
-const SETUPS = ["bare", "pino", "structlog"];
+const SETUPS = ["bare", "pino", "structlog", "plugin-only"];
 const serverScript = fileURLToPath(new URL("./fastify-server.js", import.meta.url));
 
 function startServer(setup) {
@@ -118,7 +119,8 @@ try {
       "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
       ...rows,
       "",
-      `structlog / pino, per round: ${ratio(perRound("structlog", "pino"))} req/s; structlog / bare: ${ratio(perRound("structlog", "bare"))}.`,
+      `structlog / pino, per round: ${ratio(perRound("structlog", "pino"))} req/s; structlog / bare: ${ratio(perRound("structlog", "bare"))}; ` +
+        `structlog / plugin-only: ${ratio(perRound("structlog", "plugin-only"))}.`,
       `Overhead of @structlog/fastify against bare Fastify: ${overhead}% req/s (medians); server CPU over bare per round: ` +
         `${median(overBare).toFixed(1)} µs (rounds ${range(overBare, (n) => n.toFixed(1))}); pino: ${median(pinoOverBare).toFixed(1)} µs ` +
         `(rounds ${range(pinoOverBare, (n) => n.toFixed(1))}).`,

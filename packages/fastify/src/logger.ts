@@ -161,17 +161,49 @@ function applySerializers(fields: Record<string, unknown>, serializers: FastifyL
 // biome-ignore lint/correctness/noUnusedVariables: merged with the class below, to type the methods installed on its prototype.
 interface FastifyLoggerAdapter extends Pick<Logger, (typeof LOG_METHODS)[number]> {}
 
+/** A child not made yet: its parent, bindings and level. */
+interface PendingChild {
+  readonly parent: Logger;
+  readonly fields: Fields;
+  readonly level: LevelInput | string | undefined;
+}
+
 /** The adapter. Each instance wraps one structlog logger; every derived logger is wrapped again. */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below.
 class FastifyLoggerAdapter implements FastifyLogger {
-  /** @internal */ _inner: Logger;
+  /** @internal */ _logger: Logger | undefined;
+  /**
+   * @internal The child `child()` was asked for, made on first use. Fastify
+   * makes a child of its logger for every request, and the plugin replaces
+   * it with its own request logger before anything logs: made eagerly, it
+   * would cost a bound logger per request for nothing.
+   */
+  _pending: PendingChild | undefined = undefined;
   /** @internal */ readonly _serializers: FastifyLogSerializers;
   /** @internal */ readonly _keys: readonly string[];
 
-  constructor(inner: Logger, serializers: FastifyLogSerializers) {
-    this._inner = inner;
+  constructor(inner: Logger | undefined, serializers: FastifyLogSerializers) {
+    this._logger = inner;
     this._serializers = serializers;
     this._keys = Object.keys(serializers);
+  }
+
+  /** @internal The wrapped structlog logger. */
+  get _inner(): Logger {
+    return this._logger ?? this._make();
+  }
+
+  set _inner(logger: Logger) {
+    this._logger = logger;
+    this._pending = undefined;
+  }
+
+  /** @internal */
+  _make(): Logger {
+    const { parent, fields, level } = this._pending as PendingChild;
+    // Fastify passes an empty level for "inherit".
+    this._inner = level === undefined || level === "" ? parent.child(fields) : parent.child(fields, { level });
+    return this._logger as Logger;
   }
 
   get serializers(): FastifyLogSerializers {
@@ -225,11 +257,11 @@ class FastifyLoggerAdapter implements FastifyLogger {
   child(bindings: Fields, options?: FastifyChildOptions): FastifyLogger {
     const extra = options?.serializers;
     const serializers = isObject(extra) ? Object.freeze({ ...this._serializers, ...extra }) : this._serializers;
-    const next = new FastifyLoggerAdapter(this._inner, serializers);
+    const next = new FastifyLoggerAdapter(undefined, serializers);
     const fields = isObject(bindings) ? next._serialize(bindings) : {};
-    // Fastify passes an empty level for "inherit".
     const level = options?.level;
-    next._inner = level === undefined || level === "" ? this._inner.child(fields) : this._inner.child(fields, { level });
+    if (level !== undefined && level !== "") levelToNumber(level); // an unknown level throws here, as pino's child() does
+    next._pending = { parent: this._inner, fields, level };
     return next;
   }
 
