@@ -43,7 +43,9 @@ const FENCE = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/;
 /** The fenced blocks of a README: their language and code; an unlabelled fence is an error. */
 function snippetsOf(readme: string): { snippets: Snippet[]; unlabelled: number[] } {
   const rel = relative(repo, readme);
-  const home = rel === "README.md" ? join(repo, "packages", "core") : dirname(readme);
+  // The root README leads with a Fastify app: its snippets compile beside @structlog/fastify, where
+  // "fastify" resolves (the @structlog/* packages resolve to their sources from anywhere, through paths).
+  const home = rel === "README.md" ? join(repo, "packages", "fastify") : dirname(readme);
   const lines = readFileSync(readme, "utf8").split("\n");
   const snippets: Snippet[] = [];
   const unlabelled: number[] = [];
