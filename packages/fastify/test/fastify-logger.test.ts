@@ -116,7 +116,7 @@ describe("asFastifyLogger()", () => {
     expect(Object.keys(asFastifyLogger().serializers).sort()).toEqual(["req", "res"]);
   });
 
-  it("still writes the line when a serializer throws", () => {
+  it("still writes the line when a serializer throws, and reports the serializer once", () => {
     const log = asFastifyLogger(undefined, {
       serializers: {
         user: () => {
