@@ -39,13 +39,12 @@ function handled(request: FastifyRequest): boolean {
   return stateOf(request) !== null;
 }
 
-function noteUnhandled(request: FastifyRequest): void {
-  // Registered somewhere in the app (it covers its own context only), or nowhere.
-  const where = kRegistered in request.server ? "in the context of this route" : "in this app";
+/** Says once that the app uses withStructlog() without the plugin where this request ran. */
+function noteUnregistered(request: FastifyRequest): void {
   note(
-    "fastify-unhandled",
-    `Fastify(withStructlog()) is in use, but @structlog/fastify's plugin is not registered ${where} ` +
-      `(first seen on ${request.method} ${request.routeOptions.url ?? request.url}), so Fastify's own request lines are written for it. ` +
+    "fastify-unregistered",
+    "Fastify(withStructlog()) is in use, but @structlog/fastify's plugin is not registered in the context of " +
+      `${request.method} ${request.routeOptions.url ?? request.url} (seen first), so Fastify's own request lines are written for it. ` +
       "Register it before your routes: await app.register(structlogPlugin).",
   );
 }
@@ -78,7 +77,7 @@ export class StructlogLogController extends Base {
   override incomingRequest(request: FastifyRequest, reply: FastifyReply, metadata?: Record<string, unknown>): void {
     // Before the plugin's hooks: whether it will handle the request is known from the instance.
     if (kRegistered in request.server) return;
-    noteUnhandled(request);
+    noteUnregistered(request);
     super.incomingRequest(request, reply, metadata);
   }
 
@@ -89,7 +88,7 @@ export class StructlogLogController extends Base {
     metadata?: Record<string, unknown>,
   ): void {
     if (handled(request)) return;
-    noteUnhandled(request);
+    // Not seen by the plugin (not registered here, or an earlier hook ended the request): Fastify's line, so it is logged once.
     super.requestCompleted(err, request, reply, metadata);
   }
 

@@ -127,6 +127,21 @@ describe("Fastify(withStructlog())", () => {
   });
 });
 
+describe("withStructlog() with a hook before the plugin that ends the request", () => {
+  it("still writes one request line, and no note about registration", async () => {
+    const created = Fastify(withStructlog());
+    app = created as unknown as FastifyInstance;
+    created.addHook("onRequest", async (_request, reply) => reply.code(401).send({ error: "unauthorized" }));
+    await created.register(structlogPlugin);
+    created.get("/", async () => "ok");
+    const reports = await captureReports(async () => {
+      await created.inject({ url: "/" });
+    });
+    expect(reports).toEqual([]);
+    expect(out.lines().filter((l) => l.event === "request_completed")).toHaveLength(1);
+  });
+});
+
 describe("withStructlog() without the plugin", () => {
   it("writes Fastify's own request lines as events, and says once how to register the plugin", async () => {
     const created = Fastify(withStructlog());
