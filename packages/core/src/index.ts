@@ -31,7 +31,7 @@ export { PrintLogger, printLoggerFactory, WriteLogger, writeLoggerFactory } from
 export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, type WriterOptions } from "./output/writer.js";
 export * as presets from "./presets/index.js";
 export * as processors from "./processors.js";
-export { report } from "./report.js";
+export { note, report } from "./report.js";
 export { serializeError, toJsonSafe } from "./serialize.js";
 export { ignoreFramesUnder } from "./stack.js";
 export { escapeControl, repr } from "./text.js";

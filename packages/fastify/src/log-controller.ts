@@ -14,8 +14,7 @@
  * `writeHead`, a status code's serializer that threw, a request refused while
  * closing) stay, as events with fields.
  */
-import type { LogMethod } from "@structlog/core";
-import { note } from "@structlog/core/http";
+import { type LogMethod, note } from "@structlog/core";
 import fastify, { type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from "fastify";
 import { kRegistered, stateOf } from "./state.js";
 

@@ -21,8 +21,9 @@ import {
   type Logger,
   type LogMethod,
   levelToNumber,
+  report,
 } from "@structlog/core";
-import { type RedactOptions, report, serializeRequest, serializeResponse } from "@structlog/core/http";
+import { type RedactOptions, serializeRequest, serializeResponse } from "@structlog/core/http";
 import type { FastifyBaseLogger } from "fastify";
 import { fastifyErrorEvent, fastifyEvent } from "./fastify-events.js";
 

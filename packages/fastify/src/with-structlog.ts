@@ -11,8 +11,8 @@
  */
 import type * as http from "node:http";
 import type * as https from "node:https";
-import { checkOptions, getLogger, type LevelInput, type Logger } from "@structlog/core";
-import { note, type RedactOptions } from "@structlog/core/http";
+import { checkOptions, getLogger, type LevelInput, type Logger, note } from "@structlog/core";
+import type { RedactOptions } from "@structlog/core/http";
 import type { FastifyInstance, FastifyServerOptions, LogController, RawServerBase } from "fastify";
 import { StructlogLogController } from "./log-controller.js";
 import { asFastifyLogger, type FastifyLogger, type FastifyLogSerializers, isFastifyLogger } from "./logger.js";
