@@ -96,7 +96,7 @@ const TAKEN: Readonly<Record<Taken, string>> = {
  * });
  */
 export function withStructlog<const O extends StructlogServerOptionsInput = Record<never, never>>(
-  options?: O,
+  options?: O & StructlogServerOptionsInput,
   settings: WithStructlogSettings = {},
 ): StructlogServerOptions<O> {
   if (options !== undefined && (typeof options !== "object" || options === null || Array.isArray(options))) {

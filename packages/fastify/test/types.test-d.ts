@@ -124,6 +124,17 @@ describe("withStructlog()", () => {
     expectTypeOf(app.log).toEqualTypeOf<FastifyLogger>();
   });
 
+  it("types the app's own callbacks from Fastify's options, and keeps the server kind", () => {
+    withStructlog({
+      genReqId: (req) => {
+        expectTypeOf(req.headers).toMatchTypeOf<Record<string, unknown>>();
+        return "id";
+      },
+    });
+    const h2 = Fastify(withStructlog({ http2: true }));
+    expectTypeOf(h2.log).toEqualTypeOf<FastifyLogger>();
+  });
+
   it("refuses the logging options it sets itself", () => {
     // @ts-expect-error withStructlog() sets Fastify's logger
     withStructlog({ logger: true });
