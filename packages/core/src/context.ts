@@ -254,6 +254,40 @@ export function leaveRequestScope(): void {
 }
 
 /**
+ * Starts the storage's async tracking now, before any request. Until the
+ * storage is first used, Node tracks no async context: a callback scheduled
+ * before then (Fastify's ready() callback that runs an early inject(), a
+ * test runner's promise) runs on the one shared top-level resource, and
+ * the first {@link RequestScope.enter} there would put that request's scope
+ * on everything untracked. Called when an integration builds its pipeline.
+ */
+export function trackRequestScopes(): void {
+  storage.run({ vars: {}, keys: [] }, () => undefined);
+}
+
+/**
+ * Runs `fn` so that a scope {@link RequestScope.enter} makes current during
+ * it stays current only until `fn` returns: then the caller's own scope (or
+ * none) is current again, for the rest of the caller and everything it
+ * starts afterwards. What `fn` starts after the enter keeps the request's
+ * scope. For a dispatch that runs a request synchronously on the caller's
+ * async context, such as Fastify's `inject()`, whose `genReqId` would
+ * otherwise leave that request's scope on the caller.
+ *
+ * @example
+ * const response = confineRequestScopes(() => dispatch(req, res));
+ */
+export function confineRequestScopes<R>(fn: () => R): R {
+  // Not storage.run(current, fn): run() with the store that is current already does nothing, restores nothing.
+  const before = storage.getStore();
+  try {
+    return fn();
+  } finally {
+    if (storage.getStore() !== before) storage.enterWith(before as Scope);
+  }
+}
+
+/**
  * Runs `fn` in a new request scope holding the process-wide values plus
  * `fields` (not the variables of the scope it is called from: a request is
  * not part of whatever work happened to accept it).

@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import { leaveRequestScope } from "@structlog/core/http";
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
+import { confineInject } from "./inject.js";
 import { lifecycleHooks } from "./lifecycle.js";
 import type { FastifyLogger } from "./logger.js";
 import { appHasGenReqId, type PluginSettings, resolvePluginOptions, type StructlogFastifyOptions } from "./options.js";
@@ -65,6 +66,8 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   fastify.setGenReqId(hooks.genReqId);
   // genReqId leaves the request's scope on the connection (lifecycle.ts); the next request leaves it first.
   fastify.server.prependListener("request", leaveRequestScope);
+  // inject() dispatches on the caller's context: the scope must not stay there (inject.ts).
+  confineInject(fastify);
   fastify.addHook("onClose", (_instance, closed) => {
     fastify.server.removeListener("request", leaveRequestScope);
     settings.pipeline.close();

@@ -2,10 +2,11 @@
  * `@structlog/core/http`: what the HTTP integrations share: the request
  * pipeline (request-id intake, the request's scope, skip and ignore,
  * `user_id`, the request line), serializers and redaction. The scope is
- * reached only through {@link RequestScope} and {@link runInRequestScope};
+ * reached only through {@link RequestScope}, {@link runInRequestScope} and
+ * {@link confineRequestScopes};
  * the storage behind it is not exported.
  */
-export { leaveRequestScope, RequestScope, runInRequestScope } from "../context.js";
+export { confineRequestScopes, leaveRequestScope, RequestScope, runInRequestScope } from "../context.js";
 export {
   createRequestPipeline,
   type PipelineSettings,

@@ -4,7 +4,7 @@
  * `user_id`, and the one request line with its fields, level and `err`.
  * An integration says *when* (its framework's hooks); this says *what*.
  */
-import { bindContextVars as bindInScope, integrationServing, RequestScope } from "../context.js";
+import { bindContextVars as bindInScope, integrationServing, RequestScope, trackRequestScopes } from "../context.js";
 import { report } from "../report.js";
 import type { Fields, Logger } from "../types.js";
 import { levelForOutcome, type RequestOutcome, type ResolvedHttpLoggingOptions, requestOutcomeFields } from "./request-event.js";
@@ -78,6 +78,8 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
   settings: PipelineSettings<IdReq>,
 ): RequestPipeline<Req, Res, IdReq> {
   const { where, generate } = settings;
+  // Before any request: a scope entered on an untracked context would reach every untracked context (context.ts).
+  trackRequestScopes();
   const { requestIdHeader, requestIdMaxLength, trustRequestId, requestIdKey, ignorePaths, skip, getUserId, customFields } = options;
   const redact: RedactOptions = Object.freeze({
     redactHeaders: options.redactHeaders,
