@@ -8,10 +8,10 @@ import type http from "node:http";
 import * as structlog from "@structlog/core";
 import { captureReports, capturingLoggerFactory } from "@structlog/core/testing";
 import { structlogErrorHandler, structlogMiddleware } from "@structlog/express";
-import { structlogPlugin } from "@structlog/fastify";
+import { structlogPlugin, withStructlog } from "@structlog/fastify";
 import express5 from "express";
 import express4 from "express4";
-import Fastify from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { captureLines, eventually, get, type Line, listen } from "./http-helpers.js";
 
@@ -30,8 +30,8 @@ const SCENARIO = {
   hang: "/hang",
 } as const;
 
-async function fastifyApp(): Promise<App> {
-  const app = Fastify();
+/** The scenario's routes on a Fastify app, with the plugin registered first. */
+async function fastifyRoutes(app: FastifyInstance): Promise<App> {
   await app.register(structlogPlugin, { getUserId: (req) => req.headers["x-user"] });
   app.get(SCENARIO.ok, async () => {
     service.info("order_loaded", { order_id: 7 });
@@ -46,6 +46,16 @@ async function fastifyApp(): Promise<App> {
   });
   await app.ready();
   return { server: app.server, close: () => app.close() };
+}
+
+/** The recommended setup: Fastify(withStructlog()), whose log controller leaves each request's line to the plugin. */
+function fastifyApp(): Promise<App> {
+  return fastifyRoutes(Fastify(withStructlog()) as unknown as FastifyInstance);
+}
+
+/** The plugin alone, with Fastify's own request lines (its 404 sentence among them) turned off. */
+function fastifyPluginAlone(): Promise<App> {
+  return fastifyRoutes(Fastify({ disableRequestLogging: true }));
 }
 
 function expressApp(express: typeof express5): () => Promise<App> {
@@ -70,7 +80,8 @@ function expressApp(express: typeof express5): () => Promise<App> {
 }
 
 const FRAMEWORKS: ReadonlyArray<readonly [string, () => Promise<App>]> = [
-  ["Fastify 5", fastifyApp],
+  ["Fastify 5, withStructlog()", fastifyApp],
+  ["Fastify 5, the plugin alone with disableRequestLogging", fastifyPluginAlone],
   ["Express 5", expressApp(express5)],
   ["Express 4", expressApp(express4 as unknown as typeof express5)],
 ];
@@ -107,15 +118,7 @@ async function runScenario(make: () => Promise<App>): Promise<{ lines: Line[]; r
   });
   await running.close();
   await app.close();
-  // Fastify's own 404 sentence goes through request.log; its logController
-  // (issue 13 part 3, @structlog/fastify's withStructlog()) turns it off.
-  const frameworkSentence = (l: Line) => typeof l.event === "string" && /^Route \S+ not found$/.test(l.event);
-  return {
-    lines: lines()
-      .filter((l) => !frameworkSentence(l))
-      .map(comparable),
-    reports,
-  };
+  return { lines: lines().map(comparable), reports };
 }
 
 describe("the request lines of Fastify 5, Express 5 and Express 4", () => {
@@ -150,6 +153,15 @@ describe("the request lines of Fastify 5, Express 5 and Express 4", () => {
       "hanging",
       "request_completed",
     ]);
+  });
+
+  it("with the plugin alone and Fastify's request lines on, add Fastify's 404 line as a route_not_found event", async () => {
+    const { lines: alone } = await runScenario(() => fastifyRoutes(Fastify()));
+    const { lines: native } = await runScenario(fastifyApp);
+    const notFound = alone.filter((l) => l.event === "route_not_found");
+    expect(notFound.map((l) => [l.request_id, l.level, l.method, l.url])).toEqual([["r-404", "info", "GET", "/nope"]]);
+    expect(alone.filter((l) => !notFound.includes(l))).toEqual(native);
+    expect(native.some((l) => typeof l.event === "string" && /not.found/i.test(l.event))).toBe(false);
   });
 
   it.each(FRAMEWORKS)("show a thrown error's stack as an exception block in the dev console on %s", async (_name, make) => {
