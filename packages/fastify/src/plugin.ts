@@ -99,7 +99,9 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
  * logger; and one `request_completed` line, written when the response ends,
  * carrying `user_id` once the app binds it.
  *
- * Register it before your own hooks and routes, so they run inside the scope.
+ * The scope opens in `genReqId`, before any hook, so hooks added before the
+ * plugin run inside it too; registering it first also gives them the
+ * structlog `request.log`.
  *
  * @example
  * await app.register(structlogPlugin, { ignorePaths: ["/health"] });
