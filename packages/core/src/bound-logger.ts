@@ -12,6 +12,7 @@ import { mergeFields } from "./fields.js";
 import { safeStringify } from "./json-line.js";
 import { type LevelInput, LOG_METHODS, levelToNumber, METHOD_LEVELS, type MethodName, methodForLevel, pinoLevelName } from "./levels.js";
 import { report } from "./report.js";
+import { currentControl, type ScopeControl, scopeHook } from "./scope-hook.js";
 import {
   type ChildOptions,
   DropEvent,
@@ -45,7 +46,7 @@ type Step = (logger: WrappedLogger, method: string, value: unknown) => unknown;
  * Promise, is reported once; the line is still written, as safe JSON with a
  * `structlog_error` field, so no call is lost.
  */
-function emit(self: BoundLogger, method: string, eventDict: EventDict): unknown {
+function emit(self: BoundLogger, method: string, eventDict: EventDict, hold?: ScopeControl): unknown {
   const logger = self._logger;
   let chain: readonly unknown[] = self._processors;
   if (globalPreChain.length !== 0) chain = [...globalPreChain, ...chain];
@@ -62,7 +63,7 @@ function emit(self: BoundLogger, method: string, eventDict: EventDict): unknown 
     value = fallbackLine(eventDict, `${processorName(chain[i])} threw: ${errorText(e)}`);
   }
   try {
-    return logger.msg(value, method);
+    return hold === undefined ? logger.msg(value, method) : hold.hold(logger, value, method);
   } catch (e) {
     report("the wrapped logger", e);
     return undefined;
@@ -96,6 +97,22 @@ function fallbackLine(eventDict: EventDict, error: string): string {
   } catch {
     return safeStringify({ event: eventDict.event, structlog_error: error });
   }
+}
+
+/** {@link emit} for a call its scope holds: the chain runs as usual, and the output is kept instead of written. */
+function emitHeld(self: BoundLogger, method: string, eventDict: EventDict, control: ScopeControl): unknown {
+  const previous = scopeHook.holding;
+  scopeHook.holding = control;
+  try {
+    return emit(self, method, eventDict, control);
+  } finally {
+    scopeHook.holding = previous;
+  }
+}
+
+/** A call inside a scope with log control (scope-control.ts), past the level check. */
+function emitControlled(self: BoundLogger, method: MethodName, eventDict: EventDict, control: ScopeControl): unknown {
+  return control.admit(METHOD_LEVELS[method] as number) ? emitHeld(self, method, eventDict, control) : emit(self, method, eventDict);
 }
 
 /** Returned by {@link compiledCall} when the call takes the general path. */
@@ -135,9 +152,13 @@ function compiledCall(self: BoundLogger, method: string, event: string, b: unkno
  * Every log call at an enabled level comes here, from the methods on the
  * prototype: the one place a check that applies to every call (a
  * request-scoped level, say) goes, before any work is done. Levels below
- * the logger's are no-op methods and never get here.
+ * the logger's take the filtered methods (makeMethod) and never get here.
  */
 function logCall(self: BoundLogger, method: MethodName, a: unknown, b: unknown, rest: unknown[]): unknown {
+  // In a scope with log control (scope-control.ts), always the general path: the compiled chain writes
+  // its line at once, and the control must be able to drop it (the scope's level) or hold it.
+  const control = scopeHook.active === 0 ? undefined : currentControl();
+  if (control !== undefined) return controlledCall(self, method, a, b, rest, control);
   if (method === "exception") {
     const eventDict = buildEventDict(self._context, a, b, rest);
     if (eventDict.exc_info === undefined || eventDict.exc_info === true) noteNoException();
@@ -150,15 +171,39 @@ function logCall(self: BoundLogger, method: MethodName, a: unknown, b: unknown, 
   return emit(self, method, buildEventDict(self._context, a, b, rest));
 }
 
+/** A call at the logger's level or above inside a scope with log control: the scope's level, then hold or write. */
+function controlledCall(self: BoundLogger, method: MethodName, a: unknown, b: unknown, rest: unknown[], control: ScopeControl): unknown {
+  if ((METHOD_LEVELS[method] as number) < control.floor) return undefined;
+  const eventDict = buildEventDict(self._context, a, b, rest);
+  if (method === "exception" && (eventDict.exc_info === undefined || eventDict.exc_info === true)) noteNoException();
+  return emitControlled(self, method, eventDict, control);
+}
+
 const NO_REST: unknown[] = [];
 
-function makeMethod(method: MethodName): LogMethod {
+/**
+ * A logging method. `filtered` is the one installed below the logger's
+ * level: a no-op unless a scope's control lowers the level (`scopeHook.active`
+ * is 0 while no such scope is open, so it stays one comparison).
+ */
+function makeMethod(method: MethodName, filtered = false): LogMethod {
+  const level = METHOD_LEVELS[method] as number;
+  const exception = method === "exception";
   // `arguments` rather than a rest parameter: the usual call, one or two
   // arguments, then allocates no array. (logCall never changes `rest`.)
-  const fn = function (this: BoundLogger, a?: unknown, b?: unknown): unknown {
-    // biome-ignore lint/complexity/noArguments: see above.
-    return logCall(this, method, a, b, arguments.length <= 2 ? NO_REST : Array.prototype.slice.call(arguments, 2));
-  };
+  const fn = filtered
+    ? function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
+        if (scopeHook.active === 0) return undefined;
+        const control = currentControl();
+        if (control === undefined || level < control.lift) return undefined;
+        const eventDict = buildEventDict(this._context, a, b, rest);
+        if (exception && (eventDict.exc_info === undefined || eventDict.exc_info === true)) noteNoException();
+        return emitControlled(this, method, eventDict, control);
+      }
+    : function (this: BoundLogger, a?: unknown, b?: unknown): unknown {
+        // biome-ignore lint/complexity/noArguments: see above.
+        return logCall(this, method, a, b, arguments.length <= 2 ? NO_REST : Array.prototype.slice.call(arguments, 2));
+      };
   Object.defineProperty(fn, "name", { value: method });
   return fn as LogMethod;
 }
@@ -171,14 +216,13 @@ function safeLevelText(level: unknown): string {
   }
 }
 
-function noop(): undefined {
-  return undefined;
-}
+/** The methods installed below a logger's level, shared by every class and instance. */
+const FILTERED: Readonly<Record<string, LogMethod>> = Object.fromEntries(LOG_METHODS.map((m) => [m, makeMethod(m, true)]));
 
-/** Installs each logging method on `target`: the real one at `min` and above, a shared no-op below. */
+/** Installs each logging method on `target`: the real one at `min` and above, the shared filtered one below. */
 function installMethods(target: object, min: number, real: (m: MethodName) => unknown): void {
   for (const m of LOG_METHODS) {
-    const value = (METHOD_LEVELS[m] as number) >= min ? real(m) : noop;
+    const value = (METHOD_LEVELS[m] as number) >= min ? real(m) : FILTERED[m];
     Object.defineProperty(target, m, { value, writable: true, configurable: true });
   }
 }
@@ -258,7 +302,10 @@ export class BoundLogger implements Logger {
   }
 
   #effectiveLevel(): number {
-    return this.#minLevel ?? (this.constructor as typeof BoundLogger).minLevel;
+    const own = this.#minLevel ?? (this.constructor as typeof BoundLogger).minLevel;
+    const control = scopeHook.active === 0 ? undefined : currentControl();
+    // A scope's level replaces the logger's: clamped, it is the logger's own when the scope sets none.
+    return control === undefined ? own : Math.min(Math.max(own, control.floor), control.lift);
   }
 
   isEnabledFor(level: LevelInput): boolean {
@@ -308,7 +355,7 @@ export class BoundLogger implements Logger {
   }
 }
 
-installMethods(BoundLogger.prototype, Number.NEGATIVE_INFINITY, makeMethod);
+installMethods(BoundLogger.prototype, Number.NEGATIVE_INFINITY, (m) => makeMethod(m));
 
 /** A bound logger class, as `configure({ wrapperClass })` takes it. */
 export type BoundLoggerClass = typeof BoundLogger;

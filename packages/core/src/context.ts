@@ -23,12 +23,18 @@
 import { AsyncLocalStorage, AsyncResource } from "node:async_hooks";
 import { defineField, mergeFields } from "./fields.js";
 import { note } from "./report.js";
+import type { ScopeControl } from "./scope-hook.js";
 import type { EventDict, Fields, Processor, WrappedLogger } from "./types.js";
 
-/** One scope's variables. `keys` is kept beside `vars` so merging is a plain loop. */
+/**
+ * One scope's variables. `keys` is kept beside `vars` so merging is a plain
+ * loop. `control` is the scope's log control (scope-control.ts), inherited
+ * by the scopes opened inside it.
+ */
 interface Scope {
   vars: Record<string, unknown>;
   keys: string[];
+  control?: ScopeControl | undefined;
 }
 
 const storage = new AsyncLocalStorage<Scope>();
@@ -180,8 +186,24 @@ export function getMergedContextVars(logger: { readonly context: Fields }): Reco
  * await boundContextVars({ job_id: job.id }, () => processJob(job));
  */
 export function boundContextVars<T>(fields: Fields, fn: () => T): T {
-  const vars = mergeFields(currentScope().vars, fields);
-  return storage.run({ vars, keys: Object.keys(vars) }, fn);
+  const parent = currentScope();
+  const vars = mergeFields(parent.vars, fields);
+  // A nested scope keeps the enclosing scope's log control (scope-control.ts).
+  return storage.run({ vars, keys: Object.keys(vars), control: parent.control }, fn);
+}
+
+/**
+ * @internal The log control of the current scope (scope-control.ts): read by
+ * every logging call while a control scope is open somewhere.
+ */
+export function currentControl(): ScopeControl | undefined {
+  return storage.getStore()?.control;
+}
+
+/** @internal Runs `fn` in a new scope with a copy of the current scope's variables and `control` as its control. */
+export function runWithControl<T>(control: ScopeControl, fn: () => T): T {
+  const vars = mergeFields(currentScope().vars);
+  return storage.run({ vars, keys: Object.keys(vars), control }, fn);
 }
 
 /**
@@ -241,6 +263,19 @@ export class RequestScope {
   /** A copy of the scope's variables, wherever it is called. */
   vars(): Record<string, unknown> {
     return mergeFields(this.#scope.vars);
+  }
+
+  /**
+   * @internal The request's log control (scope-control.ts), if it has one:
+   * every logger in the scope, and in the scopes opened inside it, follows it.
+   * Set once by the request pipeline, before the app's handler runs.
+   */
+  get control(): ScopeControl | undefined {
+    return this.#scope.control;
+  }
+
+  set control(control: ScopeControl | undefined) {
+    this.#scope.control = control;
   }
 }
 

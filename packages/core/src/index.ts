@@ -32,6 +32,7 @@ export { BufferedWriter, createWriter, flushAll, type LineWriter, StreamWriter, 
 export * as presets from "./presets/index.js";
 export * as processors from "./processors.js";
 export { note, report } from "./report.js";
+export { type LogControlOptions, withLogControl } from "./scope-control.js";
 export { serializeError, toJsonSafe } from "./serialize.js";
 export { ignoreFramesUnder } from "./stack.js";
 export { escapeControl, repr } from "./text.js";

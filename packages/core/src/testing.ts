@@ -8,9 +8,11 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { globalPreChain } from "./bound-logger.js";
+import { safeStringify } from "./json-line.js";
 import { METHOD_TO_LEVEL_NAME } from "./levels.js";
 import { checkOptions } from "./options.js";
 import { redirectReports } from "./report.js";
+import { scopeHook } from "./scope-hook.js";
 import { DropEvent, type EventDict, type Processor, type WrappedLogger } from "./types.js";
 
 /** Options for {@link captureLogs}. */
@@ -40,15 +42,24 @@ export class LogCapture {
 
   /** The processor: captures the event dict and returns `DropEvent`, so it may also end a chain. */
   readonly processor = (logger: WrappedLogger, method: string, eventDict: EventDict): DropEvent => {
+    const ed = this.prepare(logger, method, eventDict);
+    if (ed !== DropEvent) this.entries.push(ed);
+    return DropEvent;
+  };
+
+  /** @internal The entry for an event (its processors run, `log_level` added), or `DropEvent`. */
+  prepare(logger: WrappedLogger, method: string, eventDict: EventDict): EventDict | DropEvent {
     let ed: EventDict | DropEvent = eventDict;
     for (const p of this.#processors) {
       ed = p(logger, method, ed);
       if (ed === DropEvent) return DropEvent;
     }
     ed.log_level = METHOD_TO_LEVEL_NAME[method] ?? method;
-    this.entries.push(ed);
-    return DropEvent;
-  };
+    return ed;
+  }
+
+  /** @internal Where a held entry goes if its scope writes it. */
+  readonly sink: WrappedLogger = { msg: (entry) => void this.entries.push(entry as EventDict) };
 }
 
 const captures = new AsyncLocalStorage<LogCapture>();
@@ -61,7 +72,13 @@ let active = 0;
  */
 const captureProcessor: Processor = (logger, method, eventDict) => {
   const capture = captures.getStore();
-  return capture === undefined ? eventDict : capture.processor(logger, method, eventDict);
+  if (capture === undefined) return eventDict;
+  const holding = scopeHook.holding;
+  if (holding === undefined) return capture.processor(logger, method, eventDict);
+  // Held by its scope (scope-control.ts): captured only if the scope writes it, as a real line would be.
+  const entry = capture.prepare(logger, method, eventDict);
+  if (entry !== DropEvent) holding.holdEvent(capture.sink, entry, method, Buffer.byteLength(safeStringify(entry)));
+  return DropEvent;
 };
 
 function start(): void {

@@ -170,9 +170,10 @@ describe("makeFilteringBoundLogger()", () => {
     expect(ran).toBe(0);
   });
 
-  it("replaces filtered methods with a shared no-op on the prototype", () => {
+  it("replaces filtered methods with shared filtered ones on the prototype", () => {
     const Cls = makeFilteringBoundLogger("info");
-    expect(Cls.prototype.debug).toBe(Cls.prototype.trace);
+    expect(Cls.prototype.debug).toBe(makeFilteringBoundLogger("warning").prototype.debug);
+    expect(Cls.prototype.debug).not.toBe(BoundLogger.prototype.debug);
     expect(Cls.prototype.info).toBe(BoundLogger.prototype.info);
   });
 

@@ -14,6 +14,16 @@ export {
   type RequestPipeline,
 } from "./pipeline.js";
 export {
+  attachLogControl,
+  type ContextScope,
+  currentLogControl,
+  LogControl,
+  type LogControlOptions,
+  type LogControlSettings,
+  resolveLogControl,
+  scopeWithControl,
+} from "../scope-control.js";
+export {
   HTTP_OPTION_KEYS,
   type HttpLoggingOptions,
   levelForOutcome,
