@@ -154,6 +154,8 @@ function withField(line: HeldLine, value: unknown, key: string, field: string | 
 export class LogControl implements ScopeControl {
   floor: number;
   lift: number;
+  /** A line at the flush level (error) was logged in the scope. */
+  errorSeen = false;
   readonly #settings: LogControlSettings;
   readonly #parent: LogControl | undefined;
   #holding: boolean;
@@ -190,7 +192,10 @@ export class LogControl implements ScopeControl {
 
   admit(level: number): boolean {
     if (level >= this.#settings.flushLevel) {
-      if (!this.#ended) this.release();
+      if (!this.#ended) {
+        this.errorSeen = true;
+        this.release();
+      }
       return false;
     }
     return this.#holding && level < this.#settings.holdBelow;

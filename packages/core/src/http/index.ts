@@ -14,6 +14,14 @@ export {
   type RequestPipeline,
 } from "./pipeline.js";
 export {
+  REQUEST_CONTROL_OPTION_KEYS,
+  type RequestControlOptions,
+  type RequestLineDecision,
+  RequestLogControl,
+  resolveRequestControl,
+  type SamplingOptions,
+} from "../request-control.js";
+export {
   attachLogControl,
   type ContextScope,
   currentLogControl,
