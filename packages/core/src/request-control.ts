@@ -10,6 +10,7 @@ import { type LevelInput, levelToNumber } from "./levels.js";
 import { checkOptions } from "./options.js";
 import { report } from "./report.js";
 import { LogControl, type LogControlOptions, type LogControlSettings, resolveLogControl } from "./scope-control.js";
+import type { Fields } from "./types.js";
 
 /**
  * Sampling of the request line of successful requests. Only a request that
@@ -148,6 +149,23 @@ export class RequestLogControl<Req = unknown> {
     if (s === undefined || failed || outcome.statusCode < 200 || outcome.statusCode > 299) return KEEP;
     if (outcome.aborted === true || outcome.durationMs >= s.keepSlowerThanMs) return KEEP;
     return Math.random() < s.keep ? { sampleRate: s.sampleRate } : false;
+  }
+
+  /**
+   * The end of a request, in one call for the integrations: {@link decide},
+   * then `writeLine(extra)` unless the line is dropped or `skipped` (extra is
+   * `{ sample_rate }` for a sampled line), then {@link end}. Call inside the
+   * request's scope. Never throws out of the control; `writeLine` must not throw.
+   */
+  complete(
+    control: LogControl | undefined,
+    outcome: RequestOutcome,
+    skipped: boolean,
+    writeLine: (extra: Fields | undefined) => void,
+  ): void {
+    const decision = this.decide(control, outcome);
+    if (!skipped && decision !== false) writeLine(decision.sampleRate === undefined ? undefined : { sample_rate: decision.sampleRate });
+    this.end(control, outcome);
   }
 
   /** Ends the request's control, after its line: held lines are written if it failed, discarded if not. */

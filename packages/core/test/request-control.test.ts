@@ -121,12 +121,12 @@ describe("RequestLogControl sampling", () => {
     const kept = decisions({ oneIn: 4 }, ok, 2000).filter((d) => d !== false);
     expect(kept.length).toBeGreaterThan(430);
     expect(kept.length).toBeLessThan(570);
-    expect(new Set(kept.map((d) => d && d.sampleRate))).toEqual(new Set([4]));
+    expect(new Set(kept.map((d) => (d as { sampleRate: number }).sampleRate))).toEqual(new Set([4]));
   });
 
   it("gives sample_rate 1 / rate", () => {
     const kept = decisions({ rate: 0.5 }, ok, 200).filter((d) => d !== false);
-    expect(new Set(kept.map((d) => d && d.sampleRate))).toEqual(new Set([2]));
+    expect(new Set(kept.map((d) => (d as { sampleRate: number }).sampleRate))).toEqual(new Set([2]));
   });
 
   it("keeps every line with rate 1", () => {

@@ -2,6 +2,12 @@
  * The canonical per-request line (`request_completed`): its fields, its
  * level, and the options both integrations share.
  */
+import {
+  REQUEST_CONTROL_OPTION_KEYS,
+  type RequestControlOptions,
+  type RequestLogControl,
+  resolveRequestControl,
+} from "../request-control.js";
 import type { Fields, Logger } from "../types.js";
 import { DEFAULT_REQUEST_ID_MAX_LENGTH } from "./request-id.js";
 import { DEFAULT_CENSOR, DEFAULT_REDACTED_HEADERS } from "./serializers.js";
@@ -74,7 +80,7 @@ export function requestOutcomeFields(outcome: RequestOutcome, logRemoteAddress =
  * Options both integrations take (all optional). `Req` and `Res` are the
  * framework's request and reply types.
  */
-export interface HttpLoggingOptions<Req = unknown, Res = unknown> {
+export interface HttpLoggingOptions<Req = unknown, Res = unknown> extends RequestControlOptions<Req> {
   /** Header the incoming request id is read from. Default `"x-request-id"`. */
   readonly requestIdHeader?: string;
   /** Take a safe incoming id from the header. Default `true`; `false` always generates. */
@@ -136,6 +142,8 @@ export interface ResolvedHttpLoggingOptions<Req, Res> {
   readonly logHeaders: boolean;
   readonly redactHeaders: readonly string[];
   readonly censor: string;
+  /** `levelFor`, `logControl` and `sampling` (docs/request-control.md). */
+  readonly requestControl: RequestLogControl<Req>;
 }
 
 /** The names of the {@link HttpLoggingOptions}, for integrations that reject misspelt options. */
@@ -159,6 +167,7 @@ export const HTTP_OPTION_KEYS: readonly (keyof HttpLoggingOptions)[] = Object.fr
   "logHeaders",
   "redactHeaders",
   "censor",
+  ...REQUEST_CONTROL_OPTION_KEYS,
 ] as const);
 
 /**
@@ -248,5 +257,6 @@ export function resolveHttpOptions<Req, Res>(
     logHeaders: o.logHeaders ?? false,
     redactHeaders: [...(o.redactHeaders ?? DEFAULT_REDACTED_HEADERS)],
     censor: o.censor ?? DEFAULT_CENSOR,
+    requestControl: resolveRequestControl({ levelFor: o.levelFor, logControl: o.logControl, sampling: o.sampling }, where),
   });
 }
