@@ -7,7 +7,11 @@
 //    - plain at debug: every line written (what seeing debug lines costs without holding);
 //    - fingers-crossed, held and discarded: withLogControl({ holdBelow: "info" }), the request ends well;
 //    - fingers-crossed, failed: the same, ending with an error line, so the held lines are written.
-// 2. Per filtered call (log.debug on a logger at info): outside any scope;
+// 2. Per HTTP request through Fastify (app.inject, no socket): a handler
+//    that logs 5 debug lines through a module logger and answers 200, with
+//    the plugin plain, and with logControl: { holdBelow: "info" } (held and
+//    discarded). Same chain and output as 1.
+// 3. Per filtered call (log.debug on a logger at info): outside any scope;
 //    inside a boundContextVars() scope while a control scope is open
 //    elsewhere; inside a control scope that does not lower the level. With a
 //    second build given (e.g. main's), its filtered call outside any scope
@@ -17,9 +21,15 @@
 //   e.g. flock /tmp/bench.lock node --expose-gc bench/request-control.js /tmp/structlog-main/packages/core/dist
 //
 // Options: ROUNDS=11 REQUESTS=50000 CALLS=5000000
+import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import * as s from "../packages/core/dist/index.js";
+import { structlogPlugin } from "../packages/fastify/dist/index.js";
+
+// Fastify is a dependency of the Fastify package, not of the repository root.
+const require = createRequire(new URL("../packages/fastify/package.json", import.meta.url));
+const { default: Fastify } = await import(pathToFileURL(require.resolve("fastify")).href);
 
 const ROUNDS = Number(process.env.ROUNDS ?? 11);
 const REQUESTS = Number(process.env.REQUESTS ?? 50_000);
@@ -53,16 +63,37 @@ const perRequest = {
     for (let i = 0; i < n; i++) s.contextvars.boundContextVars({ request_id: i }, () => requestBody(atDebug, false));
   },
   "fingers-crossed, held and discarded": (n) => {
-    for (let i = 0; i < n; i++) s.withLogControl(HOLD, () => s.contextvars.boundContextVars({ request_id: i }, () => requestBody(atInfo, false)));
+    for (let i = 0; i < n; i++) {
+      s.withLogControl(HOLD, () => s.contextvars.boundContextVars({ request_id: i }, () => requestBody(atInfo, false)));
+    }
   },
   "fingers-crossed, failed (held lines written)": (n) => {
-    for (let i = 0; i < n; i++) s.withLogControl(HOLD, () => s.contextvars.boundContextVars({ request_id: i }, () => requestBody(atInfo, true)));
+    for (let i = 0; i < n; i++) {
+      s.withLogControl(HOLD, () => s.contextvars.boundContextVars({ request_id: i }, () => requestBody(atInfo, true)));
+    }
   },
 };
 
 function filteredLoop(log, n) {
   for (let i = 0; i < n; i++) log.debug("filtered", { i });
 }
+
+async function fastifyApp(options) {
+  const app = Fastify();
+  await app.register(structlogPlugin, { logger: atInfo, ...options });
+  app.get("/orders/:id", async (request) => {
+    for (let step = 0; step < 5; step++) atInfo.debug("cache_lookup", { step, key: "user:42", order_id: request.params.id });
+    return { ok: true };
+  });
+  await app.ready();
+  return async (n) => {
+    for (let i = 0; i < n; i++) await app.inject("/orders/7");
+  };
+}
+const perHttpRequest = {
+  "Fastify plugin, plain": await fastifyApp({}),
+  "Fastify plugin, logControl (held and discarded)": await fastifyApp({ logControl: { holdBelow: "info" } }),
+};
 
 const perCall = {
   "outside any scope": (n) => filteredLoop(atInfo, n),
@@ -86,12 +117,12 @@ const fmt = (x) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function measure(cases, n, unit) {
   const times = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
-  for (const fn of Object.values(cases)) fn(Math.ceil(n / 20)); // warm up
+  for (const fn of Object.values(cases)) await fn(Math.ceil(n / 20)); // warm up
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, fn] of Object.entries(cases)) {
       gc();
       const t0 = process.hrtime.bigint();
-      fn(n);
+      await fn(n);
       s.flushAll();
       times[name].push(Number(process.hrtime.bigint() - t0) / n);
       await new Promise((r) => setImmediate(r));
@@ -111,5 +142,9 @@ async function measure(cases, n, unit) {
 console.log(`Node ${process.version}; ${ROUNDS} interleaved rounds; a busy shared machine: compare the ratios, not the ns.\n`);
 console.log(`Per request (5 debug lines + 1 info line, ${REQUESTS.toLocaleString("en-US")} requests a round):\n`);
 console.log(await measure(perRequest, REQUESTS, "request"));
+console.log(
+  `\nPer HTTP request through Fastify (5 debug lines + the request line, ${(REQUESTS / 10).toLocaleString("en-US")} requests a round):\n`,
+);
+console.log(await measure(perHttpRequest, REQUESTS / 10, "request"));
 console.log(`\nPer filtered call (log.debug on a logger at info, ${CALLS.toLocaleString("en-US")} calls a round):\n`);
 console.log(await measure(perCall, CALLS, "filtered call"));
