@@ -14,8 +14,8 @@ import type { Fields } from "./types.js";
 
 /**
  * Sampling of the request line of successful requests. Only a request that
- * answered 2xx, threw nothing, logged no line at error level or above, and
- * was faster than `keepSlowerThanMs` is sampled; every other request line is
+ * answered 2xx, threw nothing, logged no line at error level or above, was
+ * faster than `keepSlowerThanMs` and got no level from `levelFor` is sampled; every other request line is
  * written. A line kept by sampling carries `sample_rate`: the number of
  * requests it stands for (1 / the fraction kept).
  */
@@ -91,6 +91,8 @@ export class RequestLogControl<Req = unknown> {
   readonly #sampling: Sampling | undefined;
   /** Does every request need a control (holding, sampling) even without a level of its own? */
   readonly #always: boolean;
+  /** The controls whose level `levelFor` gave: the app asked to see those requests, so their lines are never sampled out. */
+  readonly #asked = new WeakSet<LogControl>();
 
   constructor(options: RequestControlOptions<Req>, where: string) {
     this.#where = where;
@@ -113,10 +115,13 @@ export class RequestLogControl<Req = unknown> {
   open(req: Req, routeLevel?: LevelInput): LogControl | undefined {
     let level: number | undefined;
     if (this.#levelFor !== undefined) level = this.#levelOf("levelFor", () => this.#levelFor?.(req));
+    const asked = level !== undefined;
     if (level === undefined && routeLevel !== undefined && routeLevel !== "")
       level = this.#levelOf("the route's logLevel", () => routeLevel);
     if (level === undefined && !this.#always) return undefined;
-    return new LogControl(this.#settings, level);
+    const control = new LogControl(this.#settings, level);
+    if (asked) this.#asked.add(control);
+    return control;
   }
 
   #levelOf(what: string, get: () => LevelInput | undefined): number | undefined {
@@ -148,6 +153,7 @@ export class RequestLogControl<Req = unknown> {
     const s = this.#sampling;
     if (s === undefined || failed || outcome.statusCode < 200 || outcome.statusCode > 299) return KEEP;
     if (outcome.aborted === true || outcome.durationMs >= s.keepSlowerThanMs) return KEEP;
+    if (control !== undefined && this.#asked.has(control)) return KEEP;
     return Math.random() < s.keep ? { sampleRate: s.sampleRate } : false;
   }
 

@@ -144,6 +144,20 @@ describe("RequestLogControl sampling", () => {
     expect(decisions({ oneIn: 1_000_000, keepSlowerThanMs: 200 }, outcome, 50)).toEqual(Array(50).fill({ sampleRate: undefined }));
   });
 
+  it("never drops the line of a request whose level levelFor() gave", () => {
+    const rc = resolveRequestControl({ levelFor: () => "debug", sampling: { oneIn: 1_000_000 } }, "test");
+    const control = rc.open({});
+    expect(rc.decide(control, ok)).toEqual({ sampleRate: undefined });
+    rc.end(control, ok);
+  });
+
+  it("still samples a request whose level is its route's", () => {
+    const rc = resolveRequestControl({ sampling: { oneIn: 1_000_000 } }, "test");
+    const control = rc.open({}, "warn");
+    expect(rc.decide(control, ok)).toBe(false);
+    rc.end(control, ok);
+  });
+
   it("never drops a 2xx whose scope logged an error line", () => {
     const { log } = capturing([], atInfo);
     expect(decisions({ oneIn: 1_000_000 }, ok, 20, () => log.error("failed"))).toEqual(Array(20).fill({ sampleRate: undefined }));
