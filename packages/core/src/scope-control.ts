@@ -154,7 +154,7 @@ function withField(line: HeldLine, value: unknown, key: string, field: string | 
 export class LogControl implements ScopeControl {
   floor: number;
   lift: number;
-  /** A line at the flush level (error) was logged in the scope. */
+  /** A line at the flush level (error) was logged in the scope, or in a control scope nested in it. */
   errorSeen = false;
   readonly #settings: LogControlSettings;
   readonly #parent: LogControl | undefined;
@@ -193,7 +193,8 @@ export class LogControl implements ScopeControl {
   admit(level: number): boolean {
     if (level >= this.#settings.flushLevel) {
       if (!this.#ended) {
-        this.errorSeen = true;
+        // The error belongs to the enclosing scopes too (a job inside a request): none of them may sample it away.
+        for (let c: LogControl | undefined = this; c !== undefined; c = c.#parent) c.errorSeen = true;
         this.release();
       }
       return false;

@@ -1,8 +1,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { contextvars, makeFilteringBoundLogger, processors, withLogControl } from "../src/index.js";
+import { currentLogControl } from "../src/scope-control.js";
 import { scopeHook } from "../src/scope-hook.js";
-import { captureLogs } from "../src/testing.js";
+import { captureLogs, captureReports } from "../src/testing.js";
 import { capturing } from "./helpers.js";
 
 const atInfo = { wrapperClass: makeFilteringBoundLogger("info") };
@@ -293,13 +294,31 @@ describe("withLogControl({ holdBelow })", () => {
     expect(events(dicts)).toEqual(["outer", "inner", "failed"]);
   });
 
-  it("holds a line whose processor throws as its fallback line", () => {
-    const boom = () => {
-      throw new Error("processor failed");
+  it("marks the enclosing scope as having seen the error, so its request line is never sampled away", () => {
+    const { log } = capturing([], atInfo);
+    let outerSaw: unknown;
+    withLogControl({ holdBelow: "info" }, () => {
+      withLogControl({}, () => log.error("failed"));
+      outerSaw = currentLogControl()?.errorSeen;
+    });
+    expect(outerSaw).toBe(true);
+  });
+
+  it("holds a line whose processor throws as its fallback line, and writes it when released", () => {
+    const boom = (_l: unknown, _m: string, ed: Record<string, unknown>) => {
+      if (ed.event === "held") throw new Error("processor failed");
+      return ed;
     };
-    const { log, lines } = capturing([boom], { ...atInfo, renderer: "json" });
-    withLogControl({ holdBelow: "info" }, () => log.debug("held"));
-    expect(lines()).toEqual([]);
+    const { log, lines } = capturing([boom as never], { ...atInfo, renderer: "json" });
+    const reports = captureReports(() =>
+      withLogControl({ holdBelow: "info" }, () => {
+        log.debug("held");
+        expect(lines()).toEqual([]);
+        log.error("failed");
+      }),
+    );
+    expect(lines()).toEqual(['{"event":"held","structlog_error":"processor boom threw: Error: processor failed"}', '{"event":"failed"}']);
+    expect(reports).toEqual(["structlog: processor boom failed: Error: processor failed (reported once)"]);
   });
 });
 
