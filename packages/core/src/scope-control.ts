@@ -15,7 +15,7 @@
  * The bound logger asks through scope-hook.ts; while no control scope is
  * open, a filtered call costs one comparison more than a plain no-op.
  */
-import { contextStorage, newScope } from "./context.js";
+import { type newScope, runWithControl } from "./context.js";
 import { type LevelInput, levelToNumber } from "./levels.js";
 import { checkOptions } from "./options.js";
 import { report } from "./report.js";
@@ -350,7 +350,7 @@ export function withLogControl<T>(options: LogControlOptions, fn: () => T): T {
   const control = new LogControl(settings, undefined, currentLogControl());
   let result: T;
   try {
-    result = contextStorage.run(scopeWithControl(control), fn);
+    result = runWithControl(control, fn);
   } catch (e) {
     control.end(true);
     throw e;
@@ -375,13 +375,12 @@ export function withLogControl<T>(options: LogControlOptions, fn: () => T): T {
 export type ContextScope = ReturnType<typeof newScope>;
 
 /**
- * A new context scope with the current scope's variables (a copy) and
- * `control` as its control, to run work in with `contextStorage.run()`.
+ * Runs `fn` in a new context scope with a copy of the current scope's
+ * variables and `control` as its control: for integrations and tests that
+ * drive a {@link LogControl} themselves.
  */
-export function scopeWithControl(control: LogControl): ContextScope {
-  const scope = newScope({});
-  scope.control = control;
-  return scope;
+export function runInControlScope<T>(control: LogControl, fn: () => T): T {
+  return runWithControl(control, fn);
 }
 
 /**

@@ -4,7 +4,7 @@
  * is held instead of written. Kept in a module of its own, with no logic, so
  * the hot path imports almost nothing and the two sides can change apart.
  */
-import { contextStorage } from "./context.js";
+import { currentControl } from "./context.js";
 import type { EventDict, WrappedLogger } from "./types.js";
 
 /** What a scope's control decides, as the bound logger asks it. */
@@ -32,7 +32,4 @@ export interface ScopeControl {
  */
 export const scopeHook: { active: number; holding: ScopeControl | undefined } = { active: 0, holding: undefined };
 
-/** The control of the current scope, if it has one. */
-export function currentControl(): ScopeControl | undefined {
-  return contextStorage.getStore()?.control;
-}
+export { currentControl };

@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  contextStorage,
-  type RequestLineDecision,
-  type RequestOutcome,
-  resolveRequestControl,
-  scopeWithControl,
-} from "../src/http/index.js";
+import { type RequestLineDecision, type RequestOutcome, resolveRequestControl, runInControlScope } from "../src/http/index.js";
 import { makeFilteringBoundLogger } from "../src/index.js";
 import { captureReports } from "../src/testing.js";
 import { capturing } from "./helpers.js";
@@ -23,7 +17,7 @@ describe("RequestLogControl.open()", () => {
     const { log, dicts } = capturing([], atInfo);
     const control = rc.open({ debug: true });
     expect(control).toBeDefined();
-    contextStorage.run(scopeWithControl(control as NonNullable<typeof control>), () => log.debug("deep"));
+    runInControlScope(control as NonNullable<typeof control>, () => log.debug("deep"));
     control?.end(false);
     expect(rc.open({ debug: false })).toBeUndefined();
     expect(dicts().map((d) => d.event)).toEqual(["deep"]);
@@ -42,7 +36,7 @@ describe("RequestLogControl.open()", () => {
     const rc = resolveRequestControl({ levelFor: () => "debug", logControl: { holdBelow: "info" } }, "test");
     const { log, dicts } = capturing([], atInfo);
     const control = rc.open({}) as NonNullable<ReturnType<typeof rc.open>>;
-    contextStorage.run(scopeWithControl(control), () => log.debug("seen"));
+    runInControlScope(control, () => log.debug("seen"));
     rc.end(control, ok);
     expect(dicts().map((d) => d.event)).toEqual(["seen"]);
   });
@@ -72,7 +66,7 @@ describe("RequestLogControl held lines", () => {
     const rc = resolveRequestControl({ logControl: { holdBelow: "info" } }, "test");
     const { log, dicts } = capturing([], atInfo);
     const control = rc.open({});
-    contextStorage.run(scopeWithControl(control as NonNullable<typeof control>), () => {
+    runInControlScope(control as NonNullable<typeof control>, () => {
       body(log);
       if (rc.decide(control, outcome) !== false) log.log(outcome.statusCode >= 500 ? "error" : "info", "request_completed");
       rc.end(control, outcome);
@@ -107,7 +101,7 @@ describe("RequestLogControl sampling", () => {
     const out: RequestLineDecision[] = [];
     for (let i = 0; i < n; i++) {
       const control = rc.open({});
-      contextStorage.run(scopeWithControl(control as NonNullable<typeof control>), () => {
+      runInControlScope(control as NonNullable<typeof control>, () => {
         body?.();
         out.push(rc.decide(control, outcome));
         rc.end(control, outcome);

@@ -29,7 +29,7 @@ export {
   type LogControlOptions,
   type LogControlSettings,
   resolveLogControl,
-  scopeWithControl,
+  runInControlScope,
 } from "../scope-control.js";
 export {
   HTTP_OPTION_KEYS,
