@@ -15,7 +15,7 @@
  * The bound logger asks through scope-hook.ts; while no control scope is
  * open, a filtered call costs one comparison more than a plain no-op.
  */
-import { type newScope, runWithControl } from "./context.js";
+import { runWithControl } from "./context.js";
 import { type LevelInput, levelToNumber } from "./levels.js";
 import { checkOptions } from "./options.js";
 import { report } from "./report.js";
@@ -371,9 +371,6 @@ export function withLogControl<T>(options: LogControlOptions, fn: () => T): T {
   return result;
 }
 
-/** A context scope, as `newScope()` makes it. */
-export type ContextScope = ReturnType<typeof newScope>;
-
 /**
  * Runs `fn` in a new context scope with a copy of the current scope's
  * variables and `control` as its control: for integrations and tests that
@@ -381,12 +378,4 @@ export type ContextScope = ReturnType<typeof newScope>;
  */
 export function runInControlScope<T>(control: LogControl, fn: () => T): T {
   return runWithControl(control, fn);
-}
-
-/**
- * Gives an existing context scope (as `newScope()` makes it) a control: the
- * integrations open the request's scope, then attach its control.
- */
-export function attachLogControl(scope: ContextScope, control: LogControl): void {
-  scope.control = control;
 }

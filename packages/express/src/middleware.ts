@@ -35,7 +35,7 @@ function contentLengthOf(res: Response): number | undefined {
 /** Writes the request line, from a `finish` or `close` listener, through the shared pipeline (it never throws). */
 function writeRequestLine(state: RequestState, req: Request, res: Response): void {
   const pipeline = state.pipeline;
-  state.scope.run(bindUserId, state, req);
+  if (!state.skipped) state.scope.run(bindUserId, state, req);
   const outcome: RequestOutcome = {
     method: req.method,
     path: state.path,
@@ -55,6 +55,7 @@ function writeRequestLine(state: RequestState, req: Request, res: Response): voi
     req,
     res,
     outcome,
+    skipped: state.skipped,
     // Made only when asked: most apps never log headers.
     headers: pipeline.options.logHeaders
       ? (redact) => ({ req: serializeRequest(req, redact), res: serializeResponse(res as ServerResponse, redact) })
@@ -116,11 +117,15 @@ export function structlogMiddleware(options?: StructlogMiddlewareOptions): Reque
 
     const path = pathOf(req.originalUrl ?? req.url);
     state.path = path;
-    if (!pipeline.isSkipped(req, path)) {
-      if (o.logRemoteAddress) state.remoteAddress = remoteAddressOf(req);
+    // Every logger in the request's scope follows its control (docs/request-control.md).
+    pipeline.openControl(scope, req);
+    state.skipped = pipeline.isSkipped(req, path);
+    // A skipped request gets no line, but its control (if any) still ends with the response.
+    if (!state.skipped || scope.control !== undefined) {
+      if (o.logRemoteAddress && !state.skipped) state.remoteAddress = remoteAddressOf(req);
       res.on("finish", onResponseDone);
       res.on("close", onResponseDone);
-      if (o.logRequestStarted) pipeline.writeStartLine(state.logger, scope, { method: req.method, path });
+      if (o.logRequestStarted && !state.skipped) pipeline.writeStartLine(state.logger, scope, { method: req.method, path });
     }
     scope.run(next as () => void);
   };

@@ -26,6 +26,8 @@ export class RequestState {
   readonly start: number;
   /** The URL path without the query string, as the request arrived. */
   path = "";
+  /** `ignorePaths` or `skip` said: no request line (the request's log control, if any, still ends with the response). */
+  skipped = false;
   remoteAddress: string | undefined;
   /** Body bytes handed to `res.write`/`res.end`. */
   bytes = 0;

@@ -105,15 +105,16 @@ describe.each(EXPRESS_MAJORS)("request-scoped control on %s", (_major, express) 
     expect(events(await linesAfter(lines))).toEqual(["order_loaded", "request_completed"]);
   });
 
-  it("writes a failed request's held lines, with their original timestamps, before the error line", async () => {
+  it("writes a failed request's held lines, with their original timestamps, before its request line carrying err", async () => {
     const lines = captureAtInfo();
     const port = await serve({ logControl: { holdBelow: "info" } });
     expect((await send(port, "/fail")).status).toBe(500);
     const written = await linesAfter(lines);
-    expect(events(written)).toEqual(["order_loaded", "cache_miss", "request_failed", "request_completed"]);
-    const [loaded, held] = written as [Line, Line];
+    expect(events(written)).toEqual(["order_loaded", "cache_miss", "request_completed"]);
+    const [loaded, held, line] = written as [Line, Line, Line];
     expect((held.timestamp as string) <= (loaded.timestamp as string)).toBe(true);
-    expect(held).toMatchObject({ level: "debug", order_id: "f", request_id: written[3]?.request_id });
+    expect(held).toMatchObject({ level: "debug", order_id: "f", request_id: line.request_id });
+    expect(line).toMatchObject({ level: "error", err: { message: "database down" } });
   });
 
   it("writes them at the first error line of a request that still answers 200", async () => {

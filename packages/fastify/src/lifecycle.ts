@@ -94,6 +94,8 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
       const logger = rootLogger.child({ [requestIdKey]: id }, level ? { level } : undefined);
       const scope = opened.get(request.raw) ?? pipeline.openScope(id);
       const state = new RequestState(scope, logger, routeOptions.url);
+      // Here, where the route is known: its logLevel reaches every logger of the request, not only request.log.
+      pipeline.openControl(scope, request, level);
       state.skip = pipeline.isSkipped(request, pathOf(request.url));
       if (options.logRemoteAddress) state.remoteAddress = request.ip;
       setState(request, state);

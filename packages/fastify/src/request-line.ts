@@ -43,8 +43,9 @@ export function writeRequestLine(
 ): void {
   if (state.written) return;
   state.written = true;
-  if (state.skip) return;
-  state.scope.run(bindUserId, state, request, pipeline);
+  // A skipped request gets no line, but its log control (if any) still ends in the pipeline.
+  if (state.skip && state.scope.control === undefined) return;
+  if (!state.skip) state.scope.run(bindUserId, state, request, pipeline);
   const error = state.error ?? state.streamError;
   const timedOut = state.timedOut || errorCode(error) === HANDLER_TIMEOUT;
   const outcome: RequestOutcome = {
@@ -66,6 +67,7 @@ export function writeRequestLine(
     req: request,
     res: reply,
     outcome,
+    skipped: state.skip,
     // Made only when asked: most apps never log headers.
     headers: pipeline.options.logHeaders
       ? (redact) => ({

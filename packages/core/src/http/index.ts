@@ -8,12 +8,6 @@
  */
 export { confineRequestScopes, leaveRequestScope, RequestScope, runInRequestScope } from "../context.js";
 export {
-  createRequestPipeline,
-  type PipelineSettings,
-  type RequestLineInput,
-  type RequestPipeline,
-} from "./pipeline.js";
-export {
   REQUEST_CONTROL_OPTION_KEYS,
   type RequestControlOptions,
   type RequestLineDecision,
@@ -22,8 +16,6 @@ export {
   type SamplingOptions,
 } from "../request-control.js";
 export {
-  attachLogControl,
-  type ContextScope,
   currentLogControl,
   LogControl,
   type LogControlOptions,
@@ -31,6 +23,12 @@ export {
   resolveLogControl,
   runInControlScope,
 } from "../scope-control.js";
+export {
+  createRequestPipeline,
+  type PipelineSettings,
+  type RequestLineInput,
+  type RequestPipeline,
+} from "./pipeline.js";
 export {
   HTTP_OPTION_KEYS,
   type HttpLoggingOptions,

@@ -1,11 +1,15 @@
 /**
  * The request pipeline both HTTP integrations map their hooks onto: the
  * request id (intake, generation), the request's scope, skip and ignore,
- * `user_id`, and the one request line with its fields, level and `err`.
+ * `user_id`, the request's log control (its level, held lines, sampling:
+ * docs/request-control.md), and the one request line with its fields, level
+ * and `err`.
  * An integration says *when* (its framework's hooks); this says *what*.
  */
 import { bindContextVars as bindInScope, integrationServing, RequestScope, trackRequestScopes } from "../context.js";
+import type { LevelInput } from "../levels.js";
 import { report } from "../report.js";
+import { currentLogControl } from "../scope-control.js";
 import type { Fields, Logger } from "../types.js";
 import { levelForOutcome, type RequestOutcome, type ResolvedHttpLoggingOptions, requestOutcomeFields } from "./request-event.js";
 import { acceptRequestId, generateRequestId } from "./request-id.js";
@@ -33,6 +37,11 @@ export interface RequestLineInput<Req, Res> {
   readonly outcome: RequestOutcome;
   /** The serialized `req` and `res` for `logHeaders`, made only when asked. */
   readonly headers?: (redact: RedactOptions) => { req: unknown; res: unknown };
+  /**
+   * `isSkipped()` said so: no line is written, but the request's log control,
+   * if it has one, still ends here (its held lines are written if it failed).
+   */
+  readonly skipped?: boolean;
 }
 
 /** One request pipeline, made once per integration from its checked options. */
@@ -44,13 +53,28 @@ export interface RequestPipeline<Req, Res, IdReq = Req> {
   requestId(headers: Readonly<Record<string, unknown>>, req: IdReq): string;
   /** Opens the request's scope, holding its id (and the values bound before the integration was set up). */
   openScope(requestId: string): RequestScope;
+  /**
+   * Gives the request's scope its log control, when the request needs one
+   * (`levelFor`, a route level, `logControl`, `sampling`): from then on every
+   * logger in the scope follows it, not only the request's own. `routeLevel`
+   * is the framework's level for the matched route (Fastify's `logLevel`);
+   * `levelFor` wins over it. Call once per request, before the app's handler
+   * runs; {@link RequestPipeline.writeRequestLine} ends it. Never throws.
+   */
+  openControl(scope: RequestScope, req: Req, routeLevel?: LevelInput): void;
   /** `ignorePaths` or `skip` say: no request line for this request. Never throws. */
   isSkipped(req: Req, path: string): boolean;
   /** Binds `user_id` from `getUserId` in the current scope; `true` once bound. Never throws. */
   bindUserId(req: Req): boolean;
   /** Writes the start line (`logRequestStarted`) in `scope`. Never throws. */
   writeStartLine(logger: Logger, scope: RequestScope, fields: Fields): void;
-  /** Writes the request line in its scope: the scope's variables, the outcome, `err`, custom fields. Never throws. */
+  /**
+   * Writes the request line in its scope: the scope's variables, the outcome,
+   * `err`, custom fields; then ends the request's log control. A failed
+   * request's held lines are written before its line; a sampled-out line is
+   * not written, a kept one carries `sample_rate`. Call once per request, for
+   * a skipped one too (with `skipped`). Never throws.
+   */
   writeRequestLine(input: RequestLineInput<Req, Res>): void;
   /** Ends the integration (its server closed): binds outside every scope are accepted again once none is left. */
   close(): void;
@@ -80,7 +104,8 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
   const { where, generate } = settings;
   // Before any request: a scope entered on an untracked context would reach every untracked context (context.ts).
   trackRequestScopes();
-  const { requestIdHeader, requestIdMaxLength, trustRequestId, requestIdKey, ignorePaths, skip, getUserId, customFields } = options;
+  const { requestIdHeader, requestIdMaxLength, trustRequestId, requestIdKey, ignorePaths, skip, getUserId, customFields, requestControl } =
+    options;
   const redact: RedactOptions = Object.freeze({
     redactHeaders: options.redactHeaders,
     censor: options.censor,
@@ -128,6 +153,15 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
       return new RequestScope({ [requestIdKey]: requestId });
     },
 
+    openControl(scope, req, routeLevel) {
+      try {
+        const control = requestControl.open(req, routeLevel);
+        if (control !== undefined) scope.control = control;
+      } catch (e) {
+        report(`${where} log control`, e);
+      }
+    },
+
     isSkipped(req, path) {
       if (ignorePaths.size !== 0 && ignorePaths.has(path)) return true;
       return skip !== undefined && callSafely("skip", () => skip(req)) === true;
@@ -151,8 +185,10 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
     },
 
     writeRequestLine(input) {
+      // A skipped request without a control has nothing to end.
+      if (input.skipped === true && input.scope.control === undefined) return;
       try {
-        input.scope.run(writeLine, input);
+        input.scope.run(endRequest, input);
       } catch (e) {
         report(`${where} request line`, e);
       }
@@ -163,7 +199,12 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
     logger.info(options.startedEvent, fields);
   }
 
-  function writeLine(input: RequestLineInput<Req, Res>): void {
+  /** In the request's scope: held lines of a failed request, then the request line (unless skipped or sampled out), then the control's end. */
+  function endRequest(input: RequestLineInput<Req, Res>): void {
+    requestControl.complete(currentLogControl(), input.outcome, input.skipped === true, (extra) => writeLine(input, extra));
+  }
+
+  function writeLine(input: RequestLineInput<Req, Res>, extra: Fields | undefined): void {
     const { outcome, req, res } = input;
     // The scope's variables go on the line itself, so it carries them even in a chain without mergeContextVars.
     // Object.assign is safe for the outcome: its keys are fixed names (no "__proto__").
@@ -174,6 +215,7 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
         fields,
         callSafely("customFields", () => customFields(req, res)),
       );
+    if (extra !== undefined) assignOwn(fields, extra);
     input.logger[levelForOutcome(outcome)](options.completedEvent, fields);
   }
 }
