@@ -160,6 +160,30 @@ describe("logControl: held lines per request", () => {
     expect(events(lines())).toEqual(["order_loaded", "cache_miss", "charge_failed", "request_completed"]);
   });
 
+  it("writes a failed request's held lines even when its path gets no request line", async () => {
+    const lines = captureAtInfo();
+    const server = await appWith({ ...hold, ignorePaths: ["/health"] });
+    server.get("/health", async (_request, reply) => {
+      deep.debug("health_probe");
+      return reply.code(503).send("down");
+    });
+    expect((await server.inject("/health")).statusCode).toBe(503);
+    await server.inject("/orders/1");
+    expect(events(lines())).toEqual(["health_probe", "order_loaded", "request_completed"]);
+  });
+
+  it("discards a skipped request's held lines when it succeeds", async () => {
+    const lines = captureAtInfo();
+    const server = await appWith({ ...hold, ignorePaths: ["/orders/1"] });
+    await server.inject("/orders/1");
+    await server.inject("/orders/2");
+    expect(lines().map((l) => [l.event, l.order_id])).toEqual([
+      ["order_loaded", "1"],
+      ["order_loaded", "2"],
+      ["request_completed", undefined],
+    ]);
+  });
+
   it("discards them for a 4xx that threw nothing", async () => {
     const lines = captureAtInfo();
     await (await appWith(hold)).inject("/missing");
