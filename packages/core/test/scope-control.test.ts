@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { contextvars, makeFilteringBoundLogger, processors, withLogControl } from "../src/index.js";
+import { contextvars, type Logger, makeFilteringBoundLogger, processors, withLogControl, wrapLogger } from "../src/index.js";
+import { jsonRenderer } from "../src/renderers/json.js";
 import { currentLogControl } from "../src/scope-control.js";
 import { scopeHook } from "../src/scope-hook.js";
-import { captureLogs, captureReports } from "../src/testing.js";
+import { CapturingLogger, captureLogs, captureReports } from "../src/testing.js";
 import { capturing } from "./helpers.js";
 
 const atInfo = { wrapperClass: makeFilteringBoundLogger("info") };
@@ -362,5 +363,66 @@ describe("withLogControl() with captureLogs()", () => {
     const { log } = capturing([], atInfo);
     const logs = captureLogs(() => withLogControl({ level: "debug" }, () => log.debug("inside")));
     expect(logs).toEqual([{ event: "inside", log_level: "debug" }]);
+  });
+});
+
+describe("a logger on the compiled chain (the built-in JSON chain, no event dict)", () => {
+  /** A logger at info over the production chain, and whether its last call went through the compiled chain. */
+  function compiledLogger(): { log: Logger; lines: () => string[]; compiled: () => boolean } {
+    const out = new CapturingLogger();
+    // bind(): the lazy proxy wrapLogger() returns makes the bound logger that keeps the compiled state.
+    const log = wrapLogger(out, {
+      processors: [contextvars.mergeContextVars, processors.addLogLevel, processors.timeStamper({ fmt: "iso" }), jsonRenderer()],
+      wrapperClass: makeFilteringBoundLogger("info"),
+    }).bind({});
+    return {
+      log,
+      lines: () => out.calls.map((c) => c.rendered as string),
+      compiled: () =>
+        typeof (log as unknown as { _compiled?: unknown })._compiled === "object" &&
+        (log as unknown as { _compiled?: unknown })._compiled !== null,
+    };
+  }
+
+  it("takes the compiled chain outside any control scope (so the cases below test it)", () => {
+    const { log, lines, compiled } = compiledLogger();
+    log.info("outside", { n: 1 });
+    expect(compiled()).toBe(true);
+    expect(lines()).toHaveLength(1);
+  });
+
+  it("holds a line inside a control scope instead of writing it, and discards it when the scope ends well", () => {
+    const { log, lines } = compiledLogger();
+    log.info("warm_up");
+    withLogControl({ holdBelow: "warning" }, () => {
+      log.info("held", { n: 1 });
+      expect(lines().map((l) => JSON.parse(l).event)).toEqual(["warm_up"]);
+    });
+    expect(lines().map((l) => JSON.parse(l).event)).toEqual(["warm_up"]);
+  });
+
+  it("writes the held line, in order, when the scope fails", () => {
+    const { log, lines } = compiledLogger();
+    log.info("warm_up");
+    expect(() =>
+      withLogControl({ holdBelow: "warning" }, () => {
+        log.info("held", { n: 1 });
+        throw new Error("job failed");
+      }),
+    ).toThrow("job failed");
+    expect(lines().map((l) => [JSON.parse(l).event, JSON.parse(l).n])).toEqual([
+      ["warm_up", undefined],
+      ["held", 1],
+    ]);
+  });
+
+  it("drops a line below the scope's raised level", () => {
+    const { log, lines } = compiledLogger();
+    log.info("warm_up");
+    withLogControl({ level: "warning" }, () => {
+      log.info("dropped");
+      log.warning("kept");
+    });
+    expect(lines().map((l) => JSON.parse(l).event)).toEqual(["warm_up", "kept"]);
   });
 });
