@@ -3,7 +3,7 @@ import * as structlog from "@structlog/core";
 import { captureLogs, capturingLoggerFactory } from "@structlog/core/testing";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import { type StructlogFastifyOptions, structlogPlugin } from "../src/index.js";
+import { type StructlogFastifyOptions, structlogPlugin, withStructlog } from "../src/index.js";
 
 type Line = Record<string, unknown>;
 
@@ -76,6 +76,25 @@ describe("a route's logLevel", () => {
     const lines = captureAtInfo();
     await (await appWith({})).inject("/quiet");
     expect(events(lines())).toEqual([]);
+  });
+
+  it("reaches a deep module logger, and a failed request writes its held lines, in an app made with Fastify(withStructlog()) too", async () => {
+    const lines = captureAtInfo();
+    const created = Fastify(withStructlog());
+    app = created as unknown as FastifyInstance;
+    await created.register(structlogPlugin, { logControl: { holdBelow: "info" } });
+    created.get("/quiet", { logLevel: "warn" }, async () => {
+      loadOrder("q");
+      return { ok: true };
+    });
+    created.get("/fail", async () => {
+      loadOrder("f");
+      throw new Error("database down");
+    });
+    await created.inject("/quiet");
+    expect(events(lines())).toEqual([]);
+    await created.inject("/fail");
+    expect(events(lines())).toEqual(["order_loaded", "cache_miss", "request_completed"]);
   });
 
   it("leaves the other routes at the configured level", async () => {
