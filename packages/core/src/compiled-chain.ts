@@ -77,6 +77,20 @@ export interface CompiledLogger {
   varsText: string;
   varsBytes: number;
   varsChars: number;
+  /**
+   * The same piece key by key (keys the context has left out, as
+   * mergeContextVars leaves them out), for a call whose fields have some of
+   * the keys: the call's value wins, and the piece is written without them.
+   */
+  varsEach: readonly VarMember[];
+}
+
+/** One context variable's member, `,"key":value`, with its sizes. */
+interface VarMember {
+  readonly key: string;
+  readonly text: string;
+  readonly bytes: number;
+  readonly chars: number;
 }
 
 const plans = new WeakMap<readonly unknown[], Plan | null>();
@@ -217,6 +231,7 @@ export function compileLogger(chain: readonly unknown[], context: Fields): Compi
       varsText: "",
       varsBytes: 0,
       varsChars: 0,
+      varsEach: [],
     };
   } catch {
     return null;
@@ -232,22 +247,31 @@ function refreshVars(state: CompiledLogger, vars: Readonly<Record<string, unknow
   state.varsText = "";
   state.varsBytes = 0;
   state.varsChars = 0;
+  state.varsEach = [];
   if (keys.length === 0) {
     state.varsOk = true;
     return;
   }
   if (!splicable(state.plan, vars, keys)) return;
-  // mergeContextVars skips a key the event already has: spliced, it would be written twice.
-  for (const key of keys) if (Object.hasOwn(state.context, key)) return;
-  const members = jsonMembers(vars as Record<string, unknown>, state.plan.maxString, state.plan.maxLine, 0);
-  if (members === undefined) return;
-  if (members === "") {
-    state.varsOk = true;
-    return;
+  // Key by key, in the scope's order: mergeContextVars skips a key the
+  // event already has, so one bound to the logger (a request logger's
+  // request_id, also in the request's scope) is left out here.
+  const each: VarMember[] = [];
+  for (const key of keys) {
+    if (Object.hasOwn(state.context, key)) continue;
+    // A computed key defines an own property, "__proto__" included.
+    const members = jsonMembers({ [key]: vars[key] }, state.plan.maxString, state.plan.maxLine, 0);
+    if (members === undefined) return;
+    const member: VarMember =
+      members === ""
+        ? { key, text: "", bytes: 0, chars: fragmentChars }
+        : { key, text: `,${members}`, bytes: fragmentBytes + 1, chars: fragmentChars };
+    each.push(member);
+    state.varsText += member.text;
+    state.varsBytes += member.bytes;
+    state.varsChars += member.chars;
   }
-  state.varsText = `,${members}`;
-  state.varsBytes = fragmentBytes + 1;
-  state.varsChars = fragmentChars;
+  state.varsEach = each;
   state.varsOk = true;
 }
 
@@ -369,6 +393,8 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
   let chars = state.headChars;
   let bytes = state.headBytes;
   let body = "";
+  /** How many of the call's keys are context variables too: the call's value wins. */
+  let shadowed = 0;
   if (fields !== undefined) {
     const keys = Object.keys(fields);
     if (keys.length > MAX_FIELDS) return undefined;
@@ -379,8 +405,16 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
     // its budget counts it.
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
-      if (startsWithDigit(key) || Object.hasOwn(context, key) || (varsKeys !== 0 && Object.hasOwn(vars, key))) return undefined;
+      if (startsWithDigit(key)) return undefined;
       const v = fields[key];
+      if (Object.hasOwn(context, key)) {
+        // The event dict keeps the bound key's place with the call's value:
+        // the same primitive (a request line repeating the request_id its
+        // logger is bound to) is already written in the head.
+        if (context[key] === v) continue;
+        return undefined;
+      }
+      if (varsKeys !== 0 && Object.hasOwn(vars, key)) shadowed++;
       if (isReserved(plan, key)) {
         if (key !== "exc_info" || !plan.formatsExceptions) return undefined;
         // formatExcInfo leaves an undefined exc_info alone (JSON leaves it
@@ -434,9 +468,19 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
     switch (piece.kind) {
       case "vars":
         // The scope's variables, written once per scope change (refreshVars), per logger.
-        tail += state.varsText;
-        bytes += state.varsBytes;
-        chars += state.varsChars;
+        if (shadowed === 0) {
+          tail += state.varsText;
+          bytes += state.varsBytes;
+          chars += state.varsChars;
+          continue;
+        }
+        // Without the ones the call's fields set (as mergeContextVars skips them).
+        for (const member of state.varsEach) {
+          if (Object.hasOwn(fields as object, member.key)) continue;
+          tail += member.text;
+          bytes += member.bytes;
+          chars += member.chars;
+        }
         continue;
       case "level": {
         let level = plan.levels.get(method);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { compiledLine, compileLogger } from "../src/compiled-chain.js";
 import { mergeContextVars } from "../src/context.js";
 import { bindContextVars, boundContextVars, clearContextVars } from "../src/contextvars.js";
 import { type Logger, wrapLogger } from "../src/index.js";
@@ -96,6 +97,61 @@ describe("the compiled chain", () => {
     const [a, b] = lines();
     expect(a).toEqual(b);
     expect(JSON.parse(a[1] as string)).toMatchObject({ request_id: "r1", user_id: 42, event: "second" });
+  });
+
+  it("writes a request line's shape itself: keys shared by the context, the context variables and the fields (property)", () => {
+    // A request logger is bound to request_id, the request's scope holds it
+    // too, and the request line's fields repeat the scope's variables.
+    const shared = fc.dictionary(key, primitive, { minKeys: 1, maxKeys: 4 });
+    captureReports(() =>
+      fc.assert(
+        fc.property(shared, fc.dictionary(key, primitive, { maxKeys: 3 }), fc.subarray([0, 1, 2, 3]), (values, own, picks) => {
+          const names = Object.keys(values);
+          const pick = (i: number) => names.filter((_, j) => j % 4 === i || picks.includes(j % 4));
+          const ctx = Object.fromEntries(pick(0).map((k) => [k, values[k]]));
+          const vars = Object.fromEntries(pick(1).map((k) => [k, values[k]]));
+          const callFields = { ...Object.fromEntries(pick(2).map((k) => [k, values[k]])), ...own };
+          const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+          let direct: string | undefined;
+          boundContextVars(vars, () => {
+            compiled.bind(ctx).info("request_completed", callFields);
+            general.bind(ctx).info("request_completed", callFields);
+            const state = compileLogger(CHAINS.production as unknown[], ctx);
+            direct = state === null ? undefined : compiledLine(state, "info", "request_completed", callFields);
+          });
+          const [a, b] = lines();
+          expect(a).toEqual(b);
+          if (direct !== undefined) expect(direct).toBe(b[0]);
+        }),
+        { numRuns: 300 },
+      ),
+    );
+  });
+
+  it("writes the request line itself when it repeats the logger's request_id and the scope's user_id", () => {
+    const { general, lines } = pair(CHAINS.production as unknown[]);
+    const ctx = { request_id: "r-1" };
+    const state = compileLogger(CHAINS.production as unknown[], ctx);
+    let direct: string | undefined;
+    boundContextVars({ request_id: "r-1", user_id: "u-7", tenant: "acme" }, () => {
+      const fields = { request_id: "r-1", user_id: "u-7", method: "GET", path: "/orders/42", status_code: 200, duration_ms: 1.25 };
+      direct = state === null ? undefined : compiledLine(state, "info", "request_completed", fields);
+      general.bind(ctx).info("request_completed", fields);
+    });
+    const [, b] = lines();
+    expect(direct).toBe(b[0]);
+    expect(Object.keys(JSON.parse(direct as string))).toEqual([
+      "request_id",
+      "user_id",
+      "method",
+      "path",
+      "status_code",
+      "duration_ms",
+      "event",
+      "tenant",
+      "level",
+      "timestamp",
+    ]);
   });
 
   it("writes a bound value that changed since bind() as it is now (objects take the general path)", () => {
