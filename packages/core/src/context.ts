@@ -193,7 +193,7 @@ export function boundContextVars<T>(fields: Fields, fn: () => T): T {
 }
 
 /**
- * @internal The log control of the current scope (scope-control.ts): read by
+ * Not public API: the log control of the current scope (scope-control.ts): read by
  * every logging call while a control scope is open somewhere.
  */
 export function currentControl(): ScopeControl | undefined {

@@ -1,5 +1,5 @@
 /**
- * @internal The one place the level-filter path (bound-logger.ts) asks about
+ * Not part of the public API. The one place the level-filter path (bound-logger.ts) asks about
  * scope control (scope-control.ts): a scope's own level, and whether a line
  * is held instead of written. Kept in a module of its own, with no logic, so
  * the hot path imports almost nothing and the two sides can change apart.
