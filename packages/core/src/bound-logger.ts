@@ -192,10 +192,12 @@ function makeMethod(method: MethodName, filtered = false): LogMethod {
   // `arguments` rather than a rest parameter: the usual call, one or two
   // arguments, then allocates no array. (logCall never changes `rest`.)
   const fn = filtered
-    ? function (this: BoundLogger, a?: unknown, b?: unknown, ...rest: unknown[]): unknown {
+    ? function (this: BoundLogger, a?: unknown, b?: unknown): unknown {
         if (scopeHook.active === 0) return undefined;
         const control = currentControl();
         if (control === undefined || level < control.lift) return undefined;
+        // biome-ignore lint/complexity/noArguments: no rest parameter, which would allocate on every filtered call.
+        const rest = arguments.length <= 2 ? NO_REST : Array.prototype.slice.call(arguments, 2);
         const eventDict = buildEventDict(this._context, a, b, rest);
         if (exception && (eventDict.exc_info === undefined || eventDict.exc_info === true)) noteNoException();
         return emitControlled(this, method, eventDict, control);
@@ -219,12 +221,43 @@ function safeLevelText(level: unknown): string {
 /** The methods installed below a logger's level, shared by every class and instance. */
 const FILTERED: Readonly<Record<string, LogMethod>> = Object.fromEntries(LOG_METHODS.map((m) => [m, makeMethod(m, true)]));
 
-/** Installs each logging method on `target`: the real one at `min` and above, the shared filtered one below. */
-function installMethods(target: object, min: number, real: (m: MethodName) => unknown): void {
+/**
+ * The same, as true no-ops: what the filtering classes' prototypes hold
+ * until the first control scope opens in this process, so that a disabled
+ * call costs a call and nothing more (as pino's does). Then every
+ * prototype in {@link silentPrototypes} gets the checking methods, for good.
+ * (A per-instance level, `log.level = "warn"`, installs the checking ones at once.)
+ */
+const SILENT: Readonly<Record<string, LogMethod>> = Object.fromEntries(
+  LOG_METHODS.map((m) => {
+    const fn = (): undefined => undefined;
+    Object.defineProperty(fn, "name", { value: m });
+    return [m, fn as unknown as LogMethod];
+  }),
+);
+const silentPrototypes: { target: object; min: number }[] = [];
+let controlOpened = false;
+
+scopeHook.opened = () => {
+  if (controlOpened) return;
+  controlOpened = true;
+  for (const { target, min } of silentPrototypes.splice(0)) installFiltered(target, min, FILTERED);
+};
+
+function installFiltered(target: object, min: number, filtered: Readonly<Record<string, LogMethod>>): void {
   for (const m of LOG_METHODS) {
-    const value = (METHOD_LEVELS[m] as number) >= min ? real(m) : FILTERED[m];
-    Object.defineProperty(target, m, { value, writable: true, configurable: true });
+    if ((METHOD_LEVELS[m] as number) < min) Object.defineProperty(target, m, { value: filtered[m], writable: true, configurable: true });
   }
+}
+
+/** Installs each logging method on `target`: the real one at `min` and above, the shared filtered one below. */
+function installMethods(target: object, min: number, real: (m: MethodName) => unknown, prototype = false): void {
+  for (const m of LOG_METHODS) {
+    if ((METHOD_LEVELS[m] as number) >= min) Object.defineProperty(target, m, { value: real(m), writable: true, configurable: true });
+  }
+  const silent = prototype && !controlOpened;
+  if (silent) silentPrototypes.push({ target, min });
+  installFiltered(target, min, silent ? SILENT : FILTERED);
 }
 
 // Merged with the class below, to type the methods installed on its prototype.
@@ -378,7 +411,7 @@ export function makeFilteringBoundLogger(level: LevelInput): BoundLoggerClass {
   const Filtering = { [name]: class extends BoundLogger {} }[name] as BoundLoggerClass;
   Object.defineProperty(Filtering, "minLevel", { value: min });
   const proto = BoundLogger.prototype as unknown as Record<MethodName, unknown>;
-  installMethods(Filtering.prototype, min, (m) => proto[m]);
+  installMethods(Filtering.prototype, min, (m) => proto[m], true);
   filteringClasses.set(min, Filtering);
   return Filtering;
 }

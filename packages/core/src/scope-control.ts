@@ -178,6 +178,7 @@ export class LogControl implements ScopeControl {
     this.lift = scopeLevel ?? Number.POSITIVE_INFINITY;
     this.#holding = level === undefined && settings.holdBelow !== Number.NEGATIVE_INFINITY;
     scopeHook.active++;
+    scopeHook.opened();
   }
 
   /** Lines held now. */

@@ -26,10 +26,16 @@ export interface ScopeControl {
 
 /**
  * `active` counts the control scopes open anywhere in the process: while it
- * is 0 a filtered call pays one comparison and nothing else. `holding` is
+ * is 0 a filtered call pays one comparison and nothing else. `opened` is
+ * called as each control scope opens: the bound loggers' filtered methods,
+ * true no-ops until the first one, start checking then. `holding` is
  * the control of the call whose chain is running, when that call is held
  * (captureLogs reads it, so a held line is captured only if it is written).
  */
-export const scopeHook: { active: number; holding: ScopeControl | undefined } = { active: 0, holding: undefined };
+export const scopeHook: { active: number; holding: ScopeControl | undefined; opened: () => void } = {
+  active: 0,
+  holding: undefined,
+  opened: () => {},
+};
 
 export { currentControl };

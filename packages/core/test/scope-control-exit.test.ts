@@ -35,3 +35,21 @@ describe("withLogControl() at exit", () => {
     expect(lines.map((l) => l.event)).toEqual(["before", "written"]);
   });
 });
+
+describe("the first control scope of a process", () => {
+  it("lowers the level of loggers made and called below their level before it opened", async () => {
+    const fixture = new URL("./fixtures/first-control-app.mjs", import.meta.url).pathname;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [fixture], { timeout: 20_000 }, (error, out) => (error === null ? resolve(out) : reject(error)));
+    });
+    expect(
+      stdout
+        .split("\n")
+        .filter((l) => l !== "")
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { service: "a", event: "outside", level: "info" },
+      { service: "a", event: "inside_debug", level: "debug" },
+    ]);
+  });
+});
