@@ -96,3 +96,63 @@ describe("the installed @structlog/core", () => {
     expect(files.filter((f) => !existsSync(f))).toEqual([]);
   });
 });
+
+describe("the installed packages' type declarations", () => {
+  it("compile under strict TypeScript without skipLibCheck, from every entry point", () => {
+    // The peers and dependencies the declarations import, from the repository's install (no network).
+    const links: [string, string][] = [
+      ["pino-std-serializers", join(repo, "packages", "core", "node_modules", "pino-std-serializers")],
+      ["fastify", join(repo, "packages", "fastify", "node_modules", "fastify")],
+      ["fastify-plugin", join(repo, "packages", "fastify", "node_modules", "fastify-plugin")],
+      ["express", join(repo, "packages", "express", "node_modules", "express")],
+      ["@types/express", join(repo, "packages", "express", "node_modules", "@types", "express")],
+      ["@types/node", join(repo, "node_modules", "@types", "node")],
+      ["@opentelemetry/api", join(repo, "packages", "opentelemetry", "node_modules", "@opentelemetry", "api")],
+      ["@opentelemetry/api-logs", join(repo, "packages", "opentelemetry", "node_modules", "@opentelemetry", "api-logs")],
+    ];
+    for (const [name, target] of links) {
+      const link = join(scratch, "node_modules", name);
+      mkdirSync(dirname(link), { recursive: true });
+      if (!existsSync(link)) symlinkSync(target, link);
+    }
+    writeFileSync(
+      join(scratch, "tsconfig.json"),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          module: "nodenext",
+          moduleResolution: "nodenext",
+          target: "es2022",
+          types: ["node"],
+        },
+        files: ["check.ts"],
+      }),
+    );
+    // Every export of every entry point, used, so that each declaration file it reaches is checked.
+    writeFileSync(
+      join(scratch, "check.ts"),
+      [
+        'import * as core from "@structlog/core";',
+        'import * as http from "@structlog/core/http";',
+        'import * as testing from "@structlog/core/testing";',
+        'import * as fastify from "@structlog/fastify";',
+        'import * as express from "@structlog/express";',
+        'import * as otel from "@structlog/opentelemetry";',
+        "export const all = [core, http, testing, fastify, express, otel];",
+        'core.getLogger("app").info("user_login", { user_id: 42 });',
+        "",
+      ].join("\n"),
+    );
+    writeFileSync(join(scratch, "package.json"), '{ "name": "scratch", "private": true, "type": "module" }\n');
+    const tsc = join(repo, "node_modules", "typescript", "bin", "tsc");
+    let output = "";
+    try {
+      execFileSync(process.execPath, [tsc, "-p", scratch], { cwd: scratch, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    } catch (e) {
+      output = `${(e as { stdout?: string }).stdout ?? ""}${(e as { stderr?: string }).stderr ?? ""}`;
+    }
+    expect(output).toBe("");
+  });
+});
