@@ -2,12 +2,15 @@
 // other load on the machine, unlike req/s): the app of bench/fastify-server.js,
 // in one process, N requests one at a time, by inject or (with "http") over one
 // keep-alive connection on 127.0.0.1.
-//   node bench/fastify-instructions.js <bare|pino|structlog|structlog-silent> <N> [http]
+//   node bench/fastify-instructions.js <setup> <N> [http]
+// setup: bare, pino, structlog (Fastify(withStructlog()) + the plugin, as in
+// bench/fastify-server.js), plugin-only (Fastify() + the plugin), and
+// structlog-silent / plugin-silent: the same with both lines below the level.
 // Per request = the difference of two runs, which takes out start-up, e.g.:
 //   valgrind --tool=callgrind --callgrind-out-file=/tmp/a node bench/fastify-instructions.js pino 500 http
 //   valgrind --tool=callgrind --callgrind-out-file=/tmp/b node bench/fastify-instructions.js pino 1500 http
 //   then (summary of b - summary of a) / 1000.
-// structlog-silent is structlog with both lines below the level: the plugin's own cost.
+// The -silent setups write no line: what is left is the integration's own cost.
 import http from "node:http";
 // node cg.mjs <setup> <requests>: the bench/fastify-server.js app, requests by inject.
 import { createRequire } from "node:module";
@@ -41,13 +44,13 @@ if (setup === "pino") {
     request.log.info({ order_id: request.params.id }, "order_loaded");
     return { ok: true, id: request.params.id };
   });
-} else if (setup === "structlog" || setup === "structlog-silent") {
+} else if (["structlog", "structlog-silent", "plugin-only", "plugin-silent"].includes(setup)) {
   const structlog = await import(new URL("packages/core/dist/index.js", root).href);
-  const { structlogPlugin } = await import(new URL("packages/fastify/dist/index.js", root).href);
+  const { structlogPlugin, withStructlog } = await import(new URL("packages/fastify/dist/index.js", root).href);
   (await import(new URL("bench/production-config.js", root).href)).configureProduction();
-  // The plugin's own cost: the same app with both lines below the level (no line written).
-  if (setup === "structlog-silent") structlog.configure({ wrapperClass: structlog.makeFilteringBoundLogger("error") });
-  app = Fastify();
+  // The integration's own cost: the same app with both lines below the level (no line written).
+  if (setup.endsWith("-silent")) structlog.configure({ wrapperClass: structlog.makeFilteringBoundLogger("error") });
+  app = setup.startsWith("structlog") ? Fastify(withStructlog()) : Fastify();
   await app.register(structlogPlugin);
   app.addHook("preHandler", (request, _reply, done) => {
     structlog.contextvars.bindContextVars({ user_id: authenticate(request) });
@@ -57,13 +60,15 @@ if (setup === "pino") {
     request.log.info("order_loaded", { order_id: request.params.id });
     return { ok: true, id: request.params.id };
   });
-} else {
+} else if (setup === "bare") {
   app = Fastify();
   app.addHook("preHandler", (request, _reply, done) => {
     request.user = authenticate(request);
     done();
   });
   app.get("/orders/:id", async (request) => ({ ok: true, id: request.params.id }));
+} else {
+  throw new Error(`unknown setup ${JSON.stringify(setup)}: use bare, pino, structlog, structlog-silent, plugin-only or plugin-silent`);
 }
 await app.ready();
 if (process.argv[4] === "http") {
