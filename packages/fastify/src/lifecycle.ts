@@ -16,14 +16,25 @@
  * data from the socket, the response's `finish`, a socket timeout, the
  * request's `close`, or an app hook that called `done` from a callback of its
  * own. Those run in the context of whoever emitted them, not the request's.
- * So each hook below re-enters the saved resource and calls `done` inside
- * it: the app's hooks after it, the handler and everything they start then
- * run in the request's scope. This is the technique of
- * `@fastify/request-context`. Callback-style hooks, because an async hook's
- * continuation would run in the context that resolved its promise.
+ * So each hook below, when the request's scope is not the current one,
+ * re-enters the saved resource and calls `done` inside it: the app's hooks
+ * after it, the handler and everything they start then run in the request's
+ * scope (and in the other async-local stores of onRequest, an OpenTelemetry
+ * context say). This is the technique of `@fastify/request-context`.
+ * Callback-style hooks, because an async hook's continuation would run in
+ * the context that resolved its promise.
+ *
+ * Most hooks find the scope current already (the stage before ran in it and
+ * Fastify went on synchronously, or from a promise or an event emitted in
+ * it), and then call `done` directly: re-entering costs an async-context
+ * switch per hook per request. The scope is current only where the
+ * request's own context flowed, so the other stores are the request's too;
+ * the one place the scope is current without the rest of onRequest's
+ * context is the connection's parser, where genReqId entered it, and the
+ * parser's body events are bound to the resource (preParsing).
  */
 import { AsyncResource } from "node:async_hooks";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Readable } from "node:stream";
 import { pathOf, type RequestScope } from "@structlog/core/http";
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
@@ -41,7 +52,7 @@ export interface LifecycleHooks {
   preParsing(request: FastifyRequest, reply: FastifyReply, payload: Readable, done: (err?: Error | null, body?: Readable) => void): void;
   preValidation(request: FastifyRequest, reply: FastifyReply, done: Done): void;
   preHandler(request: FastifyRequest, reply: FastifyReply, done: Done): void;
-  userIdPreHandler(request: FastifyRequest, reply: FastifyReply, done: Done): void;
+  routePreHandler(request: FastifyRequest, reply: FastifyReply, done: Done): void;
   onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err?: Error | null, payload?: unknown) => void): void;
   onError(request: FastifyRequest, reply: FastifyReply, error: Error, done: () => void): void;
   onTimeout(request: FastifyRequest, reply: FastifyReply, done: Done): void;
@@ -59,18 +70,42 @@ function isStream(payload: unknown): payload is Readable {
   return typeof payload === "object" && payload !== null && typeof (payload as Readable).pipe === "function";
 }
 
-/** Builds the hooks for one registration. */
-export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
+/** What the raw response's `close` listener needs, on the response. */
+const kClosing = Symbol("@structlog/fastify.closing");
+type ClosingResponse = ServerResponse & {
+  [kClosing]?: RequestState | undefined;
+};
+
+/** Calls `done` in the request's context: directly when its scope is current (the usual case), else inside the saved resource. */
+function resume(state: RequestState, done: () => void): void {
+  const resource = state.resource;
+  if (resource === undefined || state.scope.isCurrent()) done();
+  else resource.runInAsyncScope(done);
+}
+
+/** Builds the hooks for one registration; `wrapReplyLog`: Fastify may write its request lines on `reply.log`. */
+export function lifecycleHooks(settings: PluginSettings, wrapReplyLog = true): LifecycleHooks {
   const { options, rootLogger, pipeline } = settings;
   const { requestIdKey, responseIdHeader } = options;
-  /** The scope genReqId opened for a raw request, until onRequest takes it. */
-  const opened = new WeakMap<IncomingMessage, RequestScope>();
+  /**
+   * The scope genReqId opened for a raw request, until onRequest takes it: a
+   * property of this registration's own, cheaper per request than a WeakMap.
+   */
+  const kOpened = Symbol("@structlog/fastify.opened");
+  type Opened = IncomingMessage & { [kOpened]?: RequestScope | undefined };
 
   /** Calls `done` inside the request's context, or as is when the plugin has no state for the request. */
   function reenter(request: FastifyRequest, done: () => void): void {
-    const resource = stateOf(request)?.resource;
-    if (resource === undefined) done();
-    else resource.runInAsyncScope(done);
+    const state = stateOf(request);
+    if (state === null) done();
+    else resume(state, done);
+  }
+
+  /** onRequest's part inside the scope: the resource later hooks re-enter, the start line, and on to the next hook. */
+  function start(state: RequestState, request: FastifyRequest, done: Done): void {
+    state.resource = new AsyncResource("@structlog/fastify:request");
+    if (options.logRequestStarted) writeStartLine(state, request, pipeline);
+    done();
   }
 
   function complete(state: RequestState, request: FastifyRequest, reply: FastifyReply, incomplete: boolean, done?: Done): void {
@@ -78,11 +113,19 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
     done?.();
   }
 
+  /** The raw response's `close`: writes the line of a response that closed before it finished. */
+  function onClose(this: ClosingResponse): void {
+    const state = this[kClosing];
+    if (state === undefined) return;
+    this[kClosing] = undefined;
+    if (!state.written && !this.writableFinished) state.resource?.runInAsyncScope(complete, null, state, state.request, state.reply, true);
+  }
+
   return {
     genReqId(req) {
       const id = pipeline.requestId(req.headers, req);
       const scope = pipeline.openScope(id);
-      opened.set(req, scope);
+      (req as Opened)[kOpened] = scope;
       scope.enter();
       return id;
     },
@@ -92,37 +135,40 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
       const routeOptions = request.routeOptions;
       const level = routeOptions.logLevel;
       const logger = rootLogger.child({ [requestIdKey]: id }, level ? { level } : undefined);
-      const scope = opened.get(request.raw) ?? pipeline.openScope(id);
-      const state = new RequestState(scope, logger, routeOptions.url);
+      const raw = request.raw as Opened;
+      const scope = raw[kOpened] ?? pipeline.openScope(id);
+      raw[kOpened] = undefined;
+      const state = new RequestState(scope, logger, routeOptions.url, request, reply);
       // Here, where the route is known: its logLevel reaches every logger of the request, not only request.log.
       pipeline.openControl(scope, request, level);
       state.skip = pipeline.isSkipped(request, pathOf(request.url));
       if (options.logRemoteAddress) state.remoteAddress = request.ip;
       setState(request, state);
       request.log = logger;
-      reply.log = new ReplyLogger(logger, reply.log, reply);
+      // Fastify's own request lines go to its logger (reply-logger.ts); with
+      // StructlogLogController it writes none for this request: no wrapper needed.
+      reply.log = wrapReplyLog ? new ReplyLogger(logger, reply.log, reply) : logger;
       if (responseIdHeader !== false) reply.header(responseIdHeader, id);
       // The backstop for a response that never finishes (client gone, socket
       // destroyed, streamed reply failed): Fastify runs no onResponse then.
-      reply.raw.on("close", () => {
-        if (!state.written && !reply.raw.writableFinished) state.resource?.runInAsyncScope(complete, null, state, request, reply, true);
-      });
-      // run(), not the context genReqId entered: an earlier hook may have called done() from a callback of its own.
-      scope.run(() => {
-        state.resource = new AsyncResource("@structlog/fastify:request");
-        if (options.logRequestStarted) writeStartLine(state, request, pipeline);
-        done();
-      });
+      // One listener for every request, the state on the response: no closure per request.
+      const res = reply.raw as ClosingResponse;
+      res[kClosing] = state;
+      res.on("close", onClose);
+      // run() unless genReqId's enter is still current: an earlier hook may have called done() from a callback of its own.
+      if (scope.isCurrent()) start(state, request, done);
+      else scope.run(start, state, request, done);
     },
 
     preParsing(request, _reply, payload, done) {
-      const resource = stateOf(request)?.resource;
-      if (resource === undefined) return done();
+      const state = stateOf(request);
+      const resource = state?.resource;
+      if (state === null || resource === undefined) return done();
       // Body events come from the socket; emitting them in the request's
       // context keeps body parsers, `data` listeners and everything after
       // the body in the scope.
       if (hasBody(request.raw) && !Object.hasOwn(payload, "emit")) payload.emit = resource.bind(payload.emit) as Readable["emit"];
-      resource.runInAsyncScope(done);
+      resume(state, done);
     },
 
     preValidation(request, _reply, done) {
@@ -133,14 +179,14 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
       reenter(request, done);
     },
 
-    // Route-level, so it runs after the app's own preHandler hooks: after authentication.
-    userIdPreHandler(request, _reply, done) {
+    // Route-level, so it runs after the app's own preHandler hooks: after
+    // authentication (getUserId), and the handler starts in the request's
+    // context even when one of those hooks resumed from another.
+    routePreHandler(request, _reply, done) {
       const state = stateOf(request);
-      if (state?.resource === undefined) return done();
-      state.resource.runInAsyncScope(() => {
-        bindUserId(state, request, pipeline);
-        done();
-      });
+      if (state === null) return done();
+      if (options.getUserId !== undefined) state.scope.run(bindUserId, state, request, pipeline);
+      resume(state, done);
     },
 
     onSend(request, _reply, payload, done) {
@@ -152,7 +198,7 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
           state.streamError ??= err;
         });
       }
-      state.resource.runInAsyncScope(done);
+      resume(state, done);
     },
 
     onError(request, _reply, error, done) {
@@ -176,7 +222,8 @@ export function lifecycleHooks(settings: PluginSettings): LifecycleHooks {
     onResponse(request, reply, done) {
       const state = stateOf(request);
       if (state?.resource === undefined) return done();
-      state.resource.runInAsyncScope(complete, null, state, request, reply, false, done);
+      if (state.scope.isCurrent()) complete(state, request, reply, false, done);
+      else state.resource.runInAsyncScope(complete, null, state, request, reply, false, done);
     },
   };
 }

@@ -183,10 +183,10 @@ class FastifyLoggerAdapter implements FastifyLogger {
   /** @internal */ readonly _serializers: FastifyLogSerializers;
   /** @internal */ readonly _keys: readonly string[];
 
-  constructor(inner: Logger | undefined, serializers: FastifyLogSerializers) {
+  constructor(inner: Logger | undefined, serializers: FastifyLogSerializers, keys: readonly string[] = Object.keys(serializers)) {
     this._logger = inner;
     this._serializers = serializers;
-    this._keys = Object.keys(serializers);
+    this._keys = keys;
   }
 
   /** @internal The wrapped structlog logger. */
@@ -230,8 +230,8 @@ class FastifyLoggerAdapter implements FastifyLogger {
   }
 
   /** @internal */
-  _wrap(inner: Logger, serializers = this._serializers): FastifyLoggerAdapter {
-    return new FastifyLoggerAdapter(inner, serializers);
+  _wrap(inner: Logger): FastifyLoggerAdapter {
+    return new FastifyLoggerAdapter(inner, this._serializers, this._keys);
   }
 
   /** @internal */
@@ -257,8 +257,10 @@ class FastifyLoggerAdapter implements FastifyLogger {
 
   child(bindings: Fields, options?: FastifyChildOptions): FastifyLogger {
     const extra = options?.serializers;
-    const serializers = isObject(extra) ? Object.freeze({ ...this._serializers, ...extra }) : this._serializers;
-    const next = new FastifyLoggerAdapter(undefined, serializers);
+    // Fastify makes a child per request (and so does the plugin): the parent's serializers and keys are shared, not copied.
+    const next = isObject(extra)
+      ? new FastifyLoggerAdapter(undefined, Object.freeze({ ...this._serializers, ...extra }))
+      : new FastifyLoggerAdapter(undefined, this._serializers, this._keys);
     const fields = isObject(bindings) ? next._serialize(bindings) : {};
     const level = options?.level;
     if (level !== undefined && level !== "") levelToNumber(level); // an unknown level throws here, as pino's child() does

@@ -11,7 +11,7 @@ import { lifecycleHooks } from "./lifecycle.js";
 import type { FastifyLogger } from "./logger.js";
 import { appHasGenReqId, type PluginSettings, resolvePluginOptions, type StructlogFastifyOptions } from "./options.js";
 import { kRegistered, kState, stateOf } from "./state.js";
-import { checkAppLogger } from "./with-structlog.js";
+import { checkAppLogger, usesStructlogLogController } from "./with-structlog.js";
 
 const NAME = "@structlog/fastify";
 
@@ -52,7 +52,7 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   } catch (e) {
     return done(e as Error);
   }
-  const hooks = lifecycleHooks(settings);
+  const hooks = lifecycleHooks(settings, !usesStructlogLogController(fastify));
   const { rootLogger, options: resolved } = settings;
 
   fastify.decorate(kRegistered, true);
@@ -83,11 +83,9 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   fastify.addHook("onTimeout", hooks.onTimeout);
   fastify.addHook("onRequestAbort", hooks.onRequestAbort);
   fastify.addHook("onResponse", hooks.onResponse);
-  if (resolved.getUserId !== undefined) {
-    fastify.addHook("onRoute", (route: RouteOptions) => {
-      route.preHandler = appendHook(route.preHandler, hooks.userIdPreHandler);
-    });
-  }
+  fastify.addHook("onRoute", (route: RouteOptions) => {
+    route.preHandler = appendHook(route.preHandler, hooks.routePreHandler);
+  });
   done();
 };
 

@@ -5,7 +5,7 @@
  */
 import type { AsyncResource } from "node:async_hooks";
 import type { RequestScope } from "@structlog/core/http";
-import type { FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyLogger } from "./logger.js";
 
 /** The request decoration holding a {@link RequestState}. A symbol: it is not the app's business. */
@@ -39,10 +39,16 @@ export class RequestState {
   /** The request line is written (exactly once). */
   written = false;
 
-  constructor(scope: RequestScope, logger: FastifyLogger, route: string | undefined) {
+  /** The request and its reply, for the response's `close` listener (one function for all requests). */
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+
+  constructor(scope: RequestScope, logger: FastifyLogger, route: string | undefined, request: FastifyRequest, reply: FastifyReply) {
     this.scope = scope;
     this.logger = logger;
     this.route = route;
+    this.request = request;
+    this.reply = reply;
   }
 }
 

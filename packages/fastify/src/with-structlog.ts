@@ -130,6 +130,15 @@ function logControllerOf(fastify: FastifyInstance): LogController | undefined {
   return undefined;
 }
 
+/**
+ * Does the app's log controller leave each request's line to the plugin
+ * (`Fastify(withStructlog())`)? Then Fastify writes no request line of its
+ * own on `reply.log` for a request the plugin handles.
+ */
+export function usesStructlogLogController(fastify: FastifyInstance): boolean {
+  return logControllerOf(fastify) instanceof StructlogLogController;
+}
+
 /** Fastify's logger when the app has none: every method is the same no-op. */
 function isNoopLogger(log: FastifyInstance["log"]): boolean {
   return log.info === log.error && log.info === log.warn;

@@ -1,8 +1,10 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { EventEmitter } from "node:events";
 import { Readable } from "node:stream";
 import * as structlog from "@structlog/core";
-import type { FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { structlogPlugin } from "../src/index.js";
 import { appWith, captureOutput, eventually, listen, rawRequest, requestLines, sleep } from "./helpers.js";
 
 const deep = structlog.getLogger("deep");
@@ -125,6 +127,81 @@ describe("the request scope", () => {
       ["handler", "re-1"],
       ["request_completed", "re-1"],
     ]);
+  });
+
+  it("brings every later stage back into the scope when app hooks and the handler resume from another context", async () => {
+    app = await appWith();
+    const waiting: Array<() => void> = [];
+    const pool = setInterval(() => waiting.shift()?.(), 5);
+    const later = (fn: () => void) => waiting.push(fn);
+    try {
+      app.addHook("onRequest", (_request, _reply, done) => later(done));
+      app.addHook("preParsing", (_request, _reply, _payload, done) => {
+        deep.info("hook_preParsing");
+        later(done);
+      });
+      app.addHook("preValidation", (_request, _reply, done) => {
+        deep.info("hook_preValidation");
+        later(done);
+      });
+      app.addHook("preHandler", (_request, _reply, done) => {
+        deep.info("hook_preHandler");
+        later(done);
+      });
+      app.addHook("onSend", (_request, _reply, payload, done) => {
+        deep.info("hook_onSend");
+        later(() => done(null, payload));
+      });
+      app.addHook("onResponse", (_request, _reply, done) => {
+        deep.info("hook_onResponse");
+        done();
+      });
+      app.get("/", (_request, reply) => {
+        deep.info("handler");
+        // A callback-style handler that replies from the pool's callback.
+        later(() => reply.send("ok"));
+      });
+      await app.inject({ url: "/", headers: { "x-request-id": "re-2" } });
+      await eventually(() => out.lines().some((l) => l.event === "hook_onResponse"), "the onResponse hook");
+    } finally {
+      clearInterval(pool);
+    }
+    expect(out.lines().map((l) => [l.event, l.request_id])).toEqual([
+      ["hook_preParsing", "re-2"],
+      ["hook_preValidation", "re-2"],
+      ["hook_preHandler", "re-2"],
+      ["handler", "re-2"],
+      ["hook_onSend", "re-2"],
+      ["request_completed", "re-2"],
+      ["hook_onResponse", "re-2"],
+    ]);
+  });
+
+  it("brings back the other async-local stores of onRequest when an app hook resumes from another context", async () => {
+    // Another library's store (an OpenTelemetry context, say), set for the request before the plugin's hooks.
+    const other = new AsyncLocalStorage<string>();
+    app = Fastify();
+    app.addHook("onRequest", (request, _reply, done) => {
+      other.enterWith(`span-${request.id}`);
+      done();
+    });
+    await app.register(structlogPlugin);
+    const waiting: Array<() => void> = [];
+    const pool = setInterval(() => waiting.shift()?.(), 5);
+    let seen: unknown;
+    try {
+      app.addHook("preValidation", (_request, _reply, done) => {
+        waiting.push(done);
+      });
+      app.get("/", async () => {
+        seen = [other.getStore(), getContextVars().request_id];
+        return "ok";
+      });
+      await app.inject({ url: "/", headers: { "x-request-id": "st-1" } });
+    } finally {
+      clearInterval(pool);
+    }
+    expect(seen).toEqual(["span-st-1", "st-1"]);
   });
 
   it("is live in onTimeout hooks", async () => {
