@@ -14,7 +14,7 @@
 // Like autocannon in bench/express.js, the client sends no x-request-id (the id is generated).
 import { fork } from "node:child_process";
 import http from "node:http";
-import { createRequire } from "node:module";
+import { buildExpressApp } from "./express-app.js";
 
 const [setup = "bare", n = "1000", major = "5"] = process.argv.slice(2);
 
@@ -35,39 +35,7 @@ if (setup === "client") {
   process.exit(0);
 }
 
-const require = createRequire(new URL("../packages/express/package.json", import.meta.url));
-const express = require(major === "4" ? "express4" : "express");
-
-const app = express();
-app.set("etag", false);
-
-if (setup === "pino-http") {
-  const { default: pino } = await import("pino");
-  const { default: pinoHttp } = await import("pino-http");
-  const logger = pino(pino.destination("/dev/null"));
-  app.use(pinoHttp({ logger }));
-  app.get("/orders/:id", (req, res) => {
-    req.log.info({ order_id: req.params.id }, "order_loaded");
-    res.json({ id: req.params.id, status: "paid" });
-  });
-} else if (setup === "structlog" || setup === "structlog-silent") {
-  const structlog = await import("../packages/core/dist/index.js");
-  const { structlogMiddleware } = await import("../packages/express/dist/index.js");
-  (await import("./production-config.js")).configureProduction();
-  // The middleware's own cost: the same app with both lines below the level (no line written).
-  if (setup === "structlog-silent") structlog.configure({ wrapperClass: structlog.makeFilteringBoundLogger("error") });
-  app.use(structlogMiddleware());
-  app.get("/orders/:id", (req, res) => {
-    req.log.info("order_loaded", { order_id: req.params.id });
-    res.json({ id: req.params.id, status: "paid" });
-  });
-} else if (setup === "bare") {
-  app.get("/orders/:id", (req, res) => {
-    res.json({ id: req.params.id, status: "paid" });
-  });
-} else {
-  throw new Error(`unknown setup ${JSON.stringify(setup)}: use bare, pino-http, structlog or structlog-silent`);
-}
+const app = await buildExpressApp(setup, major);
 
 const server = app.listen(0, "127.0.0.1");
 await new Promise((resolve) => server.once("listening", resolve));
