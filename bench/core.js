@@ -21,11 +21,10 @@
 // the median lines/s of each logger, and the median (and range) over the
 // rounds of each round's ratio.
 import { execFileSync } from "node:child_process";
-import { openSync, writeSync } from "node:fs";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import pino from "pino";
+import { fileURLToPath } from "node:url";
+import { setups } from "./core-setups.js";
 import { SHAPES } from "./shapes.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -35,63 +34,11 @@ const SELF = fileURLToPath(import.meta.url);
 const gc = globalThis.gc ?? (() => {});
 const tick = () => new Promise((r) => setImmediate(r));
 
-// --- the loggers (in a child process) --------------------------------------
-
-async function structlogSetup() {
-  const s = await import(pathToFileURL(resolve(DIST, "index.js")).href);
-  s.configure({
-    processors: [
-      s.contextvars.mergeContextVars,
-      s.processors.addLogLevel,
-      s.processors.timeStamper({ fmt: "iso" }),
-      s.processors.formatExcInfo,
-      s.processors.jsonRenderer(),
-    ],
-    wrapperClass: s.makeFilteringBoundLogger("info"),
-    loggerFactory: s.writeLoggerFactory("/dev/null"),
-    cacheLoggerOnFirstUse: true,
-  });
-  return { root: s.getLogger("bench"), bind: (l, f) => l.bind(f), drain: async () => s.flushAll() };
-}
-
-async function pinoSetup() {
-  const dest = pino.destination({ dest: "/dev/null", sync: false, minLength: 4096 });
-  await new Promise((r) => dest.once("ready", r));
-  const root = pino({ level: "info", timestamp: pino.stdTimeFunctions.isoTime }, dest);
-  return { root, bind: (l, f) => l.child(f), drain: async () => dest.flushSync() };
-}
-
-/** pino's serializer through a 64 KiB batch written with writeSync, flushed at the end of the turn. */
-async function pinoBatchSetup() {
-  const fd = openSync("/dev/null", "a");
-  let batch = "";
-  let scheduled = false;
-  const flush = () => {
-    scheduled = false;
-    if (batch.length > 0) writeSync(fd, batch);
-    batch = "";
-  };
-  const stream = {
-    write(s) {
-      batch += s;
-      if (batch.length >= 64 * 1024) flush();
-      else if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
-    },
-  };
-  const root = pino({ level: "info", timestamp: pino.stdTimeFunctions.isoTime }, stream);
-  return { root, bind: (l, f) => l.child(f), drain: async () => flush() };
-}
-
-const SETUPS = { structlog: structlogSetup, pino: pinoSetup, "pino-batch": pinoBatchSetup };
-
 /** One measurement: `LOGGER` on `SHAPE`, printed as JSON on stdout. */
 async function child() {
   const which = process.env.BENCH_LOGGER;
   const part = process.env.BENCH_PART;
-  const setup = await SETUPS[which]();
+  const setup = await setups(DIST)[which]();
   const kind = which === "structlog" ? "structlog" : "pino";
   let sink = 0;
   let run;
