@@ -159,32 +159,60 @@ function isReserved(plan: Plan, key: string): boolean {
   return false;
 }
 
-/** Keys as JSON, with their colon: a call site logs the same few keys again and again. */
-const keyJsonCache = new Map<string, string>();
+/** A key as JSON with its colon, and whether that text is ASCII without DEL (nothing for escapeAndMeasure to do). */
+interface KeyText {
+  readonly text: string;
+  readonly ascii: boolean;
+}
 
-function keyJson(key: string): string {
+/** Keys as JSON, with their colon: a call site logs the same few keys again and again. */
+const keyJsonCache = new Map<string, KeyText>();
+
+function keyJson(key: string): KeyText {
   let json = keyJsonCache.get(key);
   if (json === undefined) {
     // Bounded: a caller that makes up new keys on every call does not grow it.
     if (keyJsonCache.size >= 4096) keyJsonCache.clear();
-    json = `${JSON.stringify(key)}:`;
+    const text = `${JSON.stringify(key)}:`;
+    let ascii = true;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 127) ascii = false;
+    json = { text, ascii };
     keyJsonCache.set(key, json);
   }
   return json;
 }
 
 /**
+ * Is everything {@link quote} returned since it was last set known to be
+ * ASCII without DEL (one byte per character, nothing for escapeAndMeasure
+ * to escape)? Cleared by a string it did not scan or one with a character
+ * from DEL up; one thread, one line at a time.
+ */
+let quotedAscii = true;
+
+/**
  * `JSON.stringify(s)` for a string: a short one with nothing to escape is
  * quoted as it is, without a call into the JSON serializer (wide events
  * are mostly short strings). DEL, C1 and the line separators are escaped
  * with the rest of the line (escapeAndMeasure); JSON.stringify leaves them too.
+ * Clears {@link quotedAscii} unless the text is known to be ASCII without DEL.
  */
 function quote(s: string): string {
-  if (s.length > 64) return JSON.stringify(s);
+  if (s.length > 64) {
+    quotedAscii = false;
+    return JSON.stringify(s);
+  }
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     // Controls, the quote, the backslash, and surrogates (a lone one is escaped by JSON.stringify).
-    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+    if (c < 32 || c === 34 || c === 92) {
+      quotedAscii = false;
+      return JSON.stringify(s);
+    }
+    if (c >= 127) {
+      quotedAscii = false;
+      if (c >= 0xd800 && c <= 0xdfff) return JSON.stringify(s);
+    }
   }
   return `"${s}"`;
 }
@@ -393,6 +421,10 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
   let chars = state.headChars;
   let bytes = state.headBytes;
   let body = "";
+  // Is the call's text known to be ASCII without DEL, as it is built? Then its
+  // length is its size in bytes, and there is nothing to escape in it.
+  let ascii = true;
+  quotedAscii = true;
   /** How many of the call's keys are context variables too: the call's value wins. */
   let shadowed = 0;
   if (fields !== undefined) {
@@ -427,39 +459,54 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
         }
       }
       chars += key.length + 4;
+      const k = keyJson(key);
+      if (!k.ascii) ascii = false;
       switch (typeof v) {
         case "string":
           chars += Math.min(v.length, max);
-          body += `${keyJson(key)}${v.length > max ? JSON.stringify(truncateString(v, max)) : quote(v)},`;
+          if (v.length > max) {
+            ascii = false;
+            body += `${k.text}${JSON.stringify(truncateString(v, max))},`;
+          } else body += `${k.text}${quote(v)},`;
           break;
         case "number":
           chars += 8;
-          body += `${keyJson(key)}${Number.isFinite(v) ? `${v}` : "null"},`;
+          body += `${k.text}${Number.isFinite(v) ? `${v}` : "null"},`;
           break;
         case "boolean":
           chars += 8;
-          body += `${keyJson(key)}${v ? "true" : "false"},`;
+          body += `${k.text}${v ? "true" : "false"},`;
           break;
         case "undefined":
           chars += 8;
           break;
         default: {
           if (v === null) {
-            body += `${keyJson(key)}null,`;
+            body += `${k.text}null,`;
             break;
           }
           const json = jsonValue(v, max, plan.maxLine - chars);
           if (json === undefined) return undefined;
           chars += fragmentChars;
-          body += `${keyJson(key)}${json},`;
+          ascii = false;
+          body += `${k.text}${json},`;
         }
       }
     }
   }
   const max = plan.maxString;
-  // The call's own text, escaped and measured in one scan.
-  const own = escapeAndMeasure(`${body}"event":${JSON.stringify(event.length > max ? truncateString(event, max) : event)}`);
-  bytes += fragmentBytes + 2; // and the braces
+  let own: string;
+  if (event.length > max) {
+    ascii = false;
+    own = `${body}"event":${JSON.stringify(truncateString(event, max))}`;
+  } else own = `${body}"event":${quote(event)}`;
+  if (ascii && quotedAscii)
+    bytes += own.length + 2; // and the braces
+  else {
+    // The call's own text, escaped and measured in one scan.
+    own = escapeAndMeasure(own);
+    bytes += fragmentBytes + 2;
+  }
   chars += 9 + Math.min(event.length, max);
   let tail = "";
   const pieces = plan.pieces;

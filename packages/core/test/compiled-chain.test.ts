@@ -214,4 +214,30 @@ describe("the compiled chain", () => {
     log.info("user_login", { user_id: 7 });
     expect(seen).toEqual([{ service: "checkout", user_id: 7, event: "user_login", level: "info" }]);
   });
+
+  it("counts an ASCII line's size by its length: lines around maxLineBytes are cut as the general path cuts them", () => {
+    const chain = [addLogLevel, jsonRenderer({ maxLineBytes: 1024, maxStringLength: 4000 })];
+    const { compiled, general, lines } = pair(chain);
+    for (let n = 950; n <= 1050; n++) {
+      compiled.info("sized", { pad: "x".repeat(n), n });
+      general.info("sized", { pad: "x".repeat(n), n });
+    }
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(a.filter((line) => line.includes("structlog_truncated")).length).toBeGreaterThan(0);
+    expect(a.filter((line) => !line.includes("structlog_truncated")).length).toBeGreaterThan(0);
+  });
+
+  it("escapes DEL, C1 and U+2028 in a key, a short value and the event as the general path does", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    for (const log of [compiled, general]) {
+      log.info("del\u007f", { a: "c1\u0085", "k\u2028": 1, b: "é", c: "\ud83d\ude00" });
+      log.info("plain", { clé: "v" });
+    }
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(a[0]).toContain("del\\u007f");
+    expect(a[0]).toContain("c1\\u0085");
+    expect(a[0]).toContain("k\\u2028");
+  });
 });
