@@ -21,6 +21,13 @@
 //   error           16,286      77,603  103,490      206
 //   errorFresh     336,398     302,296  338,528   93,092
 //   bind10          21,353      16,798   55,012       ~0
+// Read these as +-5k: start-up alone moves by up to ~50M instructions from
+// run to run (a pair of nested runs on the same build gave 48.8k and 84.3k
+// once), so take N2 - N1 >= 40,000 for the small shapes and run node with
+// --single-threaded-gc (no GC helper threads, whose work callgrind counts).
+// With both (5,000/45,000): nested 58.4k on main, 58.1k after aeac0cd; base
+// 10.6k -> 9.2k. wide20 (5,000/25,000), two pairs: 90.9k / 92.0k on main,
+// 98.1k / 91.1k after.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setups } from "./core-setups.js";
