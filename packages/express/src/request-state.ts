@@ -40,6 +40,8 @@ export class RequestState {
   routeBase = "";
   /** The error structlogErrorHandler() saw (the first one): the request line carries it as `err`. */
   error: unknown;
+  /** The request line's listener has run: the line is written once. */
+  ended = false;
   /** `getUserId` gave a user; it is not asked again. */
   userIdBound = false;
   /** The methods the per-request hooks stand in for (hooks.ts; unused with the prototype hooks). */

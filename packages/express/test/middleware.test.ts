@@ -197,7 +197,7 @@ describe.each(EXPRESS_MAJORS)("structlogMiddleware() on %s", (_major, express) =
       expect(ids).toEqual(["once-1", "once-2", "once-3"]);
     });
 
-    it("removes its finish and close listeners once written", async () => {
+    it("is written once even when close is emitted again", async () => {
       let response: import("node:http").ServerResponse | undefined;
       const port = await serve({}, (app) =>
         app.get("/", (_req, res) => {
@@ -207,8 +207,39 @@ describe.each(EXPRESS_MAJORS)("structlogMiddleware() on %s", (_major, express) =
       );
       await send(port, "/", { headers: { "x-request-id": "l-1" } });
       await requestLine(lines, "l-1");
-      const names = [...response!.listeners("finish"), ...response!.listeners("close")].map((f) => f.name);
-      expect(names).not.toContain("onResponseDone");
+      response?.emit("close");
+      expect(lines().filter((l) => l.event === "request_completed")).toHaveLength(1);
+    });
+
+    it("waits for close, with no finish listener of its own", async () => {
+      let finishListeners: string[] = [];
+      const port = await serve({}, (app) =>
+        app.get("/", (_req, res) => {
+          finishListeners = res.listeners("finish").map((f) => f.name);
+          res.send("ok");
+        }),
+      );
+      await send(port, "/", { headers: { "x-request-id": "l-2" } });
+      await requestLine(lines, "l-2");
+      expect(finishListeners).not.toContain("onResponseClose");
+    });
+
+    it("carries the request id once, where the request logger binds it", async () => {
+      const captured = captureLines();
+      const port = await serve({}, (app) => app.get("/", (_req, res) => res.send("ok")));
+      await send(port, "/", { headers: { "x-request-id": "once-id" } });
+      await requestLine(captured.lines, "once-id");
+      const raw = captured.raw().find((l) => l.includes("request_completed")) as string;
+      expect(raw.match(/"request_id"/g)).toHaveLength(1);
+      expect(raw.startsWith('{"request_id":"once-id",')).toBe(true);
+    });
+
+    it("carries the scope's value of a variable the logger option binds to another value", async () => {
+      const port = await serve({ logger: structlog.getLogger("http").bind({ user_id: "u-stale" }), getUserId: () => "u-1" }, (app) =>
+        app.get("/", (_req, res) => res.send("ok")),
+      );
+      await send(port, "/", { headers: { "x-request-id": "dep-1" } });
+      expect(await requestLine(lines, "dep-1")).toMatchObject({ user_id: "u-1" });
     });
 
     it("is a warning for 4xx and an error for 5xx", async () => {

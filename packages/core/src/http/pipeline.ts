@@ -7,6 +7,7 @@
  * An integration says *when* (its framework's hooks); this says *what*.
  */
 import { bindContextVars as bindInScope, integrationServing, RequestScope, trackRequestScopes } from "../context.js";
+import { defineField } from "../fields.js";
 import type { LevelInput } from "../levels.js";
 import { report } from "../report.js";
 import { currentLogControl } from "../scope-control.js";
@@ -78,6 +79,24 @@ export interface RequestPipeline<Req, Res, IdReq = Req> {
   writeRequestLine(input: RequestLineInput<Req, Res>): void;
   /** Ends the integration (its server closed): binds outside every scope are accepted again once none is left. */
   close(): void;
+}
+
+/**
+ * The scope's variables, without those the logger is bound to with the same
+ * value (a request logger's own request_id): the event dict keeps a bound
+ * key where the context has it, so the line is the same without them, and
+ * the compiled chain then has no call key to check against the context.
+ */
+function varsNotBound(scope: RequestScope, context: Fields): Record<string, unknown> {
+  const vars = scope.vars();
+  const keys = Object.keys(vars);
+  let bound = 0;
+  for (const key of keys) if (Object.hasOwn(context, key) && context[key] === vars[key]) bound++;
+  if (bound === 0) return vars;
+  // A new object rather than `delete`, which would leave the copy in dictionary mode.
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (!(Object.hasOwn(context, key) && context[key] === vars[key])) defineField(out, key, vars[key]);
+  return out;
 }
 
 function assignOwn(target: Record<string, unknown>, source: unknown): void {
@@ -208,7 +227,7 @@ export function createRequestPipeline<Req, Res, IdReq = Req>(
     const { outcome, req, res } = input;
     // The scope's variables go on the line itself, so it carries them even in a chain without mergeContextVars.
     // Object.assign is safe for the outcome: its keys are fixed names (no "__proto__").
-    const fields = Object.assign(input.scope.vars(), requestOutcomeFields(outcome, options.logRemoteAddress));
+    const fields = Object.assign(varsNotBound(input.scope, input.logger.context), requestOutcomeFields(outcome, options.logRemoteAddress));
     if (options.logHeaders && input.headers !== undefined) assignOwn(fields, input.headers(redact));
     if (customFields !== undefined)
       assignOwn(
