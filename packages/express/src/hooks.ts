@@ -81,6 +81,9 @@ function method(value: (...args: never[]) => unknown): PropertyDescriptor {
   return { value, writable: true, enumerable: false, configurable: true };
 }
 
+/** The request and response prototypes {@link installHooks} hooked (or found hooked) last. */
+const lastHooked: { req: object | undefined; res: object | undefined } = { req: undefined, res: undefined };
+
 /** Prototypes that have the hooks, or inherit them. */
 const hooked = new WeakSet<object>();
 
@@ -184,9 +187,13 @@ function hookInstances(req: Request, res: ServerResponse, state: RequestState): 
 export function installHooks(req: Request, res: ServerResponse, state: RequestState | undefined): void {
   const reqProto = Object.getPrototypeOf(req) as object | null;
   const resProto = Object.getPrototypeOf(res) as object | null;
+  // The usual case: the same app as the last request, whose prototypes are hooked already.
+  if (reqProto === lastHooked.req && resProto === lastHooked.res) return;
   if (isAppPrototype(reqProto) && isAppPrototype(resProto)) {
     hookOnce(reqProto, hookRequestPrototype);
     hookOnce(resProto, hookResponsePrototype);
+    lastHooked.req = reqProto;
+    lastHooked.res = resProto;
     return;
   }
   if (state !== undefined) hookInstances(req, res, state);

@@ -35,7 +35,7 @@ function contentLengthOf(res: Response): number | undefined {
 /** Writes the request line, from the `close` listener, through the shared pipeline (it never throws). */
 function writeRequestLine(state: RequestState, req: Request, res: Response): void {
   const pipeline = state.pipeline;
-  if (!state.skipped) state.scope.run(bindUserId, state, req);
+  if (!state.skipped && !state.userIdBound && state.options.getUserId !== undefined) state.scope.run(bindUserId, state, req);
   const outcome: RequestOutcome = {
     method: req.method,
     path: state.path,

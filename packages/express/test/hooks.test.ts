@@ -155,6 +155,31 @@ describe.each(EXPRESS_MAJORS)("the request and response hooks on %s", (_major, e
     expect(lines().find((l) => l.event === "report_built")?.request_id).toBe("sr-1");
   });
 
+  it("cover two apps served in turn, each with its own prototypes", async () => {
+    const make = (name: string) => {
+      const app = express();
+      app.use(structlogMiddleware());
+      app.post("/items/:id", legacyParser, (_req, res) => res.send(name));
+      return app;
+    };
+    const first = await listen(make("first"));
+    running = await listen(make("second"));
+    try {
+      for (const [port, id] of [
+        [first.port, "ta-1"],
+        [running.port, "tb-1"],
+        [first.port, "ta-2"],
+      ] as const) {
+        await send(port, "/items/7", { body: ["a,", "b"], headers: { "x-request-id": id } });
+        expect(await requestLine(lines, id)).toMatchObject({ route: "/items/:id" });
+        // The body's events come from the socket's context: only the request hook puts them in the request's scope.
+        expect(lines().filter((l) => l.event === "legacy_body_read" && l.request_id === id)).toHaveLength(1);
+      }
+    } finally {
+      await first.close();
+    }
+  });
+
   it("do not change http.IncomingMessage or http.ServerResponse", async () => {
     const app = express();
     app.use(structlogMiddleware());
