@@ -89,7 +89,7 @@ function workspaceSources(): Record<string, string[]> {
     for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
       const js = typeof target === "string" ? target : target.default;
       if (js === undefined || !js.startsWith("./dist/") || !js.endsWith(".js")) continue;
-      const source = join(repo, "packages", dir, "src", js.slice("./dist/".length, -".js".length) + ".ts");
+      const source = join(repo, "packages", dir, "src", `${js.slice("./dist/".length, -".js".length)}.ts`);
       paths[subpath === "." ? pkg.name : `${pkg.name}${subpath.slice(1)}`] = [source];
     }
   }
