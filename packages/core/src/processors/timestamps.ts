@@ -142,16 +142,43 @@ function isoLocal(date: Date): string {
 }
 
 /** A formatter that remembers its last result: at high rates many lines share a millisecond. */
-function cachedPerMillisecond(format: (date: Date) => string): () => string {
+function cachedPerMillisecond(format: (ms: number) => string): () => string {
   let lastMs = Number.NaN;
   let last = "";
   return () => {
     const now = Date.now();
     if (now !== lastMs) {
       lastMs = now;
-      last = format(new Date(now));
+      last = format(now);
     }
     return last;
+  };
+}
+
+/**
+ * `new Date(ms).toISOString()`, with the date and time up to the second
+ * formatted once per second: a line in a new millisecond of the same second
+ * only writes its milliseconds. (toISOString is about 7,000 instructions, a
+ * third of a small line, and at a few lines per millisecond or fewer, as in
+ * most servers, every line is in a new millisecond.) `ms` is a whole number,
+ * as Date.now() gives.
+ *
+ * @example
+ * const iso = isoUtcFormatter();
+ * iso(1_000); // "1970-01-01T00:00:01.000Z"
+ * iso(1_042); // "1970-01-01T00:00:01.042Z", from the kept "1970-01-01T00:00:01."
+ */
+export function isoUtcFormatter(): (ms: number) => string {
+  let secondStart = Number.NaN;
+  let prefix = "";
+  return (ms) => {
+    const into = ms - secondStart;
+    if (into >= 0 && into < 1000) return `${prefix}${into < 10 ? "00" : into < 100 ? "0" : ""}${into}Z`;
+    const iso = new Date(ms).toISOString();
+    // The start of ms's second (times before 1970 too), and the text before its ".mmmZ".
+    secondStart = ms - (((ms % 1000) + 1000) % 1000);
+    prefix = iso.slice(0, -4);
+    return iso;
   };
 }
 
@@ -176,7 +203,9 @@ export function timeStamper(options: TimeStamperOptions = {}): Processor {
     };
   } else {
     const text =
-      fmt === "iso" ? cachedPerMillisecond(utc ? (d) => d.toISOString() : isoLocal) : cachedPerMillisecond((d) => strftime(d, fmt, utc));
+      fmt === "iso"
+        ? cachedPerMillisecond(utc ? isoUtcFormatter() : (ms) => isoLocal(new Date(ms)))
+        : cachedPerMillisecond((ms) => strftime(new Date(ms), fmt, utc));
     now = text;
     stamper = (_l, _m, eventDict: EventDict) => {
       eventDict[key] = text();
