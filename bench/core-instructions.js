@@ -7,9 +7,10 @@
 //   valgrind --tool=callgrind --callgrind-out-file=/tmp/a node bench/core-instructions.js pino nested 5000
 //   valgrind --tool=callgrind --callgrind-out-file=/tmp/b node bench/core-instructions.js pino nested 15000
 //   then (Collected of b - Collected of a) / 10000.
-// `floor` is a logger whose methods only keep their argument: the cost of
-// the call's argument alone (the `{ ...wide100, i }` spread), which no logger
-// can go under. DIST=<dir> loads another build of @structlog/core.
+// `floor` is a logger whose methods only keep their argument (and read the
+// stacks of an error's cause chain): the cost of the call's argument alone
+// (the `{ ...wide100, i }` spread, building the errors and formatting their
+// stacks), which no logger can go under. DIST=<dir> loads another build of @structlog/core.
 //
 // Figures on main at ad83b8c (Node v20.20.2, valgrind 3.19; instructions per
 // line; N1/N2 = 5,000/15,000, wide100 2,000/6,000, errorFresh 1,000/3,000):
@@ -19,7 +20,7 @@
 //   wide100        459,482     463,481  493,304  299,125
 //   nested          59,977      53,022   73,574    2,040   (a second pair: 57,639 / - / 76,995 / 2,433)
 //   error           16,286      77,603  103,490      206
-//   errorFresh     336,398     302,296  338,528   93,092
+//   errorFresh     336,398     302,296  338,528   93,092   (floor without reading the stacks)
 //   bind10          21,353      16,798   55,012       ~0
 // Read these as +-5k: start-up alone moves by up to ~50M instructions from
 // run to run (a pair of nested runs on the same build gave 48.8k and 84.3k
@@ -28,6 +29,9 @@
 // With both (5,000/45,000): nested 58.4k on main, 58.1k after aeac0cd; base
 // 10.6k -> 9.2k. wide20 (5,000/25,000), two pairs: 90.9k / 92.0k on main,
 // 98.1k / 91.1k after.
+// errorFresh at 5622008 (1,000/5,000, --single-threaded-gc), the floor reading
+// the stacks: floor 237.0k, pino-batch 302.4k, pino 341.4k, structlog 316.9k;
+// 1.5x pino (227.6k) is under the floor.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { setups } from "./core-setups.js";
@@ -38,18 +42,24 @@ const DIST = resolve(process.env.DIST ?? fileURLToPath(new URL("../packages/core
 const shape = SHAPES[part];
 if (shape === undefined) throw new Error(`unknown shape ${part}: ${Object.keys(SHAPES).join(", ")}`);
 
-/** Keeps every argument it is given, so building it is not optimised away. */
+/**
+ * Keeps every argument it is given, so building it is not optimised away,
+ * and reads the stack of each error of an exc_info's cause chain, which any
+ * logger that writes the error must (V8 formats a stack when it is first read).
+ */
 async function floorSetup() {
   let kept;
+  let stacks = 0;
   const root = {
     info: (a, b) => {
       kept = b ?? a;
     },
     error: (a, b) => {
       kept = b ?? a;
+      for (let e = b?.exc_info; e instanceof Error; e = e.cause) stacks += e.stack.length;
     },
   };
-  return { root, bind: (l) => l, drain: async () => kept };
+  return { root, bind: (l) => l, drain: async () => [kept, stacks] };
 }
 
 const all = { ...setups(DIST), floor: floorSetup };
