@@ -41,6 +41,7 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fast
 import type { PluginSettings } from "./options.js";
 import { ReplyLogger } from "./reply-logger.js";
 import { bindUserId, writeRequestLine, writeStartLine } from "./request-line.js";
+import { routeReader } from "./route.js";
 import { RequestState, setState, stateOf } from "./state.js";
 
 type Done = HookHandlerDoneFunction;
@@ -87,6 +88,7 @@ function resume(state: RequestState, done: () => void): void {
 export function lifecycleHooks(settings: PluginSettings, wrapReplyLog = true): LifecycleHooks {
   const { options, rootLogger, pipeline } = settings;
   const { requestIdKey, responseIdHeader } = options;
+  const readRoute = routeReader();
   /**
    * The scope genReqId opened for a raw request, until onRequest takes it: a
    * property of this registration's own, cheaper per request than a WeakMap.
@@ -132,13 +134,13 @@ export function lifecycleHooks(settings: PluginSettings, wrapReplyLog = true): L
 
     onRequest(request, reply, done) {
       const id = request.id;
-      const routeOptions = request.routeOptions;
-      const level = routeOptions.logLevel;
+      const route = readRoute(request);
+      const level = route.logLevel;
       const logger = rootLogger.child({ [requestIdKey]: id }, level ? { level } : undefined);
       const raw = request.raw as Opened;
       const scope = raw[kOpened] ?? pipeline.openScope(id);
       raw[kOpened] = undefined;
-      const state = new RequestState(scope, logger, routeOptions.url, request, reply);
+      const state = new RequestState(scope, logger, route.config?.url, request, reply);
       // Here, where the route is known: its logLevel reaches every logger of the request, not only request.log.
       pipeline.openControl(scope, request, level);
       state.skip = pipeline.isSkipped(request, pathOf(request.url));

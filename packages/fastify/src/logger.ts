@@ -162,24 +162,21 @@ function applySerializers(fields: Record<string, unknown>, serializers: FastifyL
 // biome-ignore lint/correctness/noUnusedVariables: merged with the class below, to type the methods installed on its prototype.
 interface FastifyLoggerAdapter extends Pick<Logger, (typeof LOG_METHODS)[number]> {}
 
-/** A child not made yet: its parent, bindings and level. */
-interface PendingChild {
-  readonly parent: Logger;
-  readonly fields: Fields;
-  readonly level: LevelInput | string | undefined;
-}
-
 /** The adapter. Each instance wraps one structlog logger; every derived logger is wrapped again. */
 // biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed on the prototype below.
 class FastifyLoggerAdapter implements FastifyLogger {
   /** @internal */ _logger: Logger | undefined;
   /**
-   * @internal The child `child()` was asked for, made on first use. Fastify
-   * makes a child of its logger for every request, and the plugin replaces
-   * it with its own request logger before anything logs: made eagerly, it
-   * would cost a bound logger per request for nothing.
+   * @internal The child `child()` was asked for, made on first use: its
+   * parent, bindings and level. Fastify makes a child of its logger for
+   * every request, and the plugin replaces it with its own request logger
+   * before anything logs: made eagerly, it would cost a bound logger per
+   * request for nothing. Fields of the adapter, not an object of their own:
+   * one allocation less per request.
    */
-  _pending: PendingChild | undefined = undefined;
+  _parent: Logger | undefined = undefined;
+  /** @internal */ _fields: Fields | undefined = undefined;
+  /** @internal */ _level: LevelInput | string | undefined = undefined;
   /** @internal */ readonly _serializers: FastifyLogSerializers;
   /** @internal */ readonly _keys: readonly string[];
 
@@ -196,12 +193,15 @@ class FastifyLoggerAdapter implements FastifyLogger {
 
   set _inner(logger: Logger) {
     this._logger = logger;
-    this._pending = undefined;
+    this._parent = undefined;
+    this._fields = undefined;
   }
 
   /** @internal */
   _make(): Logger {
-    const { parent, fields, level } = this._pending as PendingChild;
+    const parent = this._parent as Logger;
+    const fields = this._fields as Fields;
+    const level = this._level;
     // Fastify passes an empty level for "inherit".
     this._inner = level === undefined || level === "" ? parent.child(fields) : parent.child(fields, { level });
     return this._logger as Logger;
@@ -264,7 +264,9 @@ class FastifyLoggerAdapter implements FastifyLogger {
     const fields = isObject(bindings) ? next._serialize(bindings) : {};
     const level = options?.level;
     if (level !== undefined && level !== "") levelToNumber(level); // an unknown level throws here, as pino's child() does
-    next._pending = { parent: this._inner, fields, level };
+    next._parent = this._inner;
+    next._fields = fields;
+    next._level = level;
     return next;
   }
 

@@ -40,6 +40,12 @@ function checkFastifyOptions(fastify: FastifyInstance): void {
   }
 }
 
+/** Can the server's sockets time out (`connectionTimeout`, or a timeout set on the server before registration)? */
+function socketsTimeOut(fastify: FastifyInstance): boolean {
+  const timeout = (fastify.server as { timeout?: unknown } | undefined)?.timeout;
+  return typeof timeout !== "number" || timeout > 0;
+}
+
 const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastify, options, done) => {
   // Registered here or in an enclosing context already: every request of
   // this context is handled once, by the first registration.
@@ -80,7 +86,11 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   fastify.addHook("preHandler", hooks.preHandler);
   fastify.addHook("onSend", hooks.onSend);
   fastify.addHook("onError", hooks.onError);
-  fastify.addHook("onTimeout", hooks.onTimeout);
+  // With any onTimeout hook, Fastify does work on every request (an object
+  // on the socket, a "timeout" listener added and removed). The hook only
+  // ever runs when sockets time out: Fastify({ connectionTimeout }), which
+  // sets the server's timeout before any plugin is registered.
+  if (socketsTimeOut(fastify)) fastify.addHook("onTimeout", hooks.onTimeout);
   fastify.addHook("onRequestAbort", hooks.onRequestAbort);
   fastify.addHook("onResponse", hooks.onResponse);
   fastify.addHook("onRoute", (route: RouteOptions) => {
