@@ -89,6 +89,7 @@ export function lifecycleHooks(settings: PluginSettings, wrapReplyLog = true): L
   const { options, rootLogger, pipeline } = settings;
   const { requestIdKey, responseIdHeader } = options;
   const readRoute = routeReader();
+  const mayBeSkipped = options.ignorePaths.size !== 0 || options.skip !== undefined;
   /**
    * The scope genReqId opened for a raw request, until onRequest takes it: a
    * property of this registration's own, cheaper per request than a WeakMap.
@@ -143,7 +144,8 @@ export function lifecycleHooks(settings: PluginSettings, wrapReplyLog = true): L
       const state = new RequestState(scope, logger, route.config?.url, request, reply);
       // Here, where the route is known: its logLevel reaches every logger of the request, not only request.log.
       pipeline.openControl(scope, request, level);
-      state.skip = pipeline.isSkipped(request, pathOf(request.url));
+      // Without ignorePaths or skip, no request is skipped: the path is not cut out of the URL for nothing.
+      if (mayBeSkipped) state.skip = pipeline.isSkipped(request, pathOf(request.url));
       if (options.logRemoteAddress) state.remoteAddress = request.ip;
       setState(request, state);
       request.log = logger;
