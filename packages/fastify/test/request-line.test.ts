@@ -1,8 +1,9 @@
 import { Readable } from "node:stream";
 import * as structlog from "@structlog/core";
 import { captureReports } from "@structlog/core/testing";
-import type { FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { structlogPlugin } from "../src/index.js";
 import { appWith, captureOutput, eventually, listen, rawRequest, requestLines, sleep } from "./helpers.js";
 
 let out: ReturnType<typeof captureOutput>;
@@ -156,6 +157,20 @@ describe("the request line", () => {
     const line = onlyRequestLine();
     expect(line).toMatchObject({ timed_out: true, level: "error" });
     expect(line).not.toHaveProperty("aborted");
+  });
+
+  it("marks a timeout as timed_out when the server's timeout was set before the plugin was registered", async () => {
+    app = Fastify();
+    app.server.setTimeout(100);
+    await app.register(structlogPlugin);
+    app.get("/slow", async () => {
+      await sleep(400);
+      return "late";
+    });
+    const url = await listen(app);
+    await rawRequest(url, "GET /slow HTTP/1.1\r\nhost: x\r\n\r\n");
+    await eventually(() => requestLines(out.lines()).length === 1, "the request line");
+    expect(onlyRequestLine()).toMatchObject({ timed_out: true, level: "error" });
   });
 
   it("marks a route's handlerTimeout as timed_out", async () => {
