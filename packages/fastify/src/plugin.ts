@@ -7,7 +7,7 @@ import { leaveRequestScope } from "@structlog/core/http";
 import type { FastifyInstance, FastifyPluginCallback, FastifyRequest, RouteOptions } from "fastify";
 import fp from "fastify-plugin";
 import { confineInject } from "./inject.js";
-import { lifecycleHooks } from "./lifecycle.js";
+import { type LifecycleHooks, lifecycleHooks } from "./lifecycle.js";
 import type { FastifyLogger } from "./logger.js";
 import { appHasGenReqId, type PluginSettings, resolvePluginOptions, type StructlogFastifyOptions } from "./options.js";
 import { kRegistered, kState, stateOf } from "./state.js";
@@ -27,6 +27,37 @@ function fastifyGenReqId(fastify: FastifyInstance): (req: IncomingMessage) => st
 function appendHook<T>(existing: T | readonly T[] | undefined, hook: T): T[] {
   if (existing === undefined) return [hook];
   return Array.isArray(existing) ? [...existing, hook] : [existing as T, hook];
+}
+
+function prependHook<T>(existing: T | readonly T[], hook: T): T[] {
+  return Array.isArray(existing) ? [hook, ...existing] : [hook, existing as T];
+}
+
+/** Marks an instance whose onRequestAbort hooks the plugin's comes before. */
+const kAbortReentry = Symbol("@structlog/fastify.abort-reentry");
+
+type AbortHook = LifecycleHooks["onRequestAbort"];
+
+/**
+ * The plugin's onRequestAbort hook, only where the app has one of its own.
+ * With any onRequestAbort hook, Fastify adds a `close` listener (a closure)
+ * to every request; the plugin needs none of its own to write an aborted
+ * request's line (the response's `close` does). An app's onRequestAbort
+ * hook runs from the socket's `close`, outside the request's scope: the
+ * plugin's hook, added just before it in the same instance, re-enters the
+ * scope first. `addHook` is wrapped where the plugin is registered, so the
+ * instances inside it inherit the wrapper; route-level hooks get it in onRoute.
+ */
+function reenterBeforeAbortHooks(fastify: FastifyInstance, hook: AbortHook): void {
+  const original = fastify.addHook as (this: FastifyInstance, name: string, fn: unknown) => FastifyInstance;
+  const addHook = function addHook(this: FastifyInstance, name: string, fn: unknown): FastifyInstance {
+    if (name === "onRequestAbort" && fn !== hook && !Object.hasOwn(this, kAbortReentry)) {
+      Object.defineProperty(this, kAbortReentry, { value: true });
+      original.call(this, "onRequestAbort", hook);
+    }
+    return original.call(this, name, fn);
+  };
+  Object.defineProperty(fastify, "addHook", { value: addHook, writable: true, configurable: true });
 }
 
 function checkFastifyOptions(fastify: FastifyInstance): void {
@@ -91,10 +122,11 @@ const structlogFastify: FastifyPluginCallback<StructlogFastifyOptions> = (fastif
   // ever runs when sockets time out: Fastify({ connectionTimeout }), which
   // sets the server's timeout before any plugin is registered.
   if (socketsTimeOut(fastify)) fastify.addHook("onTimeout", hooks.onTimeout);
-  fastify.addHook("onRequestAbort", hooks.onRequestAbort);
+  reenterBeforeAbortHooks(fastify, hooks.onRequestAbort);
   fastify.addHook("onResponse", hooks.onResponse);
   fastify.addHook("onRoute", (route: RouteOptions) => {
     route.preHandler = appendHook(route.preHandler, hooks.routePreHandler);
+    if (route.onRequestAbort !== undefined) route.onRequestAbort = prependHook(route.onRequestAbort, hooks.onRequestAbort);
   });
   done();
 };

@@ -220,6 +220,47 @@ describe("the request scope", () => {
     expect(out.lines().find((l) => l.event === "hook_onTimeout")).toMatchObject({ request_id: "slow-1" });
   });
 
+  it("is live in a route's own onRequestAbort hook", async () => {
+    app = await appWith();
+    app.post(
+      "/upload",
+      {
+        onRequestAbort: (_request, done) => {
+          deep.info("route_onRequestAbort");
+          done();
+        },
+      },
+      async () => "never",
+    );
+    const url = await listen(app);
+    await rawRequest(
+      url,
+      "POST /upload HTTP/1.1\r\nhost: x\r\nx-request-id: gone-2\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nhalf",
+      100,
+    );
+    await eventually(() => out.lines().some((l) => l.event === "route_onRequestAbort"), "the route's onRequestAbort hook");
+    expect(out.lines().find((l) => l.event === "route_onRequestAbort")).toMatchObject({ request_id: "gone-2" });
+  });
+
+  it("is live in onRequestAbort hooks of an encapsulated plugin", async () => {
+    app = await appWith();
+    await app.register(async (child) => {
+      child.addHook("onRequestAbort", (_request, done) => {
+        deep.info("child_onRequestAbort");
+        done();
+      });
+      child.post("/upload", async () => "never");
+    });
+    const url = await listen(app);
+    await rawRequest(
+      url,
+      "POST /upload HTTP/1.1\r\nhost: x\r\nx-request-id: gone-3\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nhalf",
+      100,
+    );
+    await eventually(() => out.lines().some((l) => l.event === "child_onRequestAbort"), "the child's onRequestAbort hook");
+    expect(out.lines().find((l) => l.event === "child_onRequestAbort")).toMatchObject({ request_id: "gone-3" });
+  });
+
   it("is live in onRequestAbort hooks", async () => {
     app = await appWith();
     app.addHook("onRequestAbort", (_request, done) => {
