@@ -27,7 +27,7 @@
 import { types } from "node:util";
 import { PLAIN_JSON, type PlainJsonPart, TIME_STAMP, type TimeStampPart } from "./chain-parts.js";
 import { currentContextVars, mergeContextVars } from "./context.js";
-import { formatException } from "./exception-format.js";
+import { formatExceptionKeepingReads, NOT_READ } from "./exception-format.js";
 import { escapeAndMeasure, fragmentBytes, fragmentChars, jsonMembers, jsonValue } from "./json-line.js";
 import { METHOD_TO_LEVEL_NAME } from "./levels.js";
 import { MAX_FIELDS, truncateString } from "./limits.js";
@@ -329,42 +329,18 @@ interface KeptException {
  */
 let kept: KeptException | undefined;
 
-/** The most errors of a cause chain whose text is kept. */
-const KEPT_CHAIN = 32;
-
 /**
- * What `formatException(error)` reads, in order: each error of the cause
- * chain with its stack, name, message, errors and cause. `undefined` when
- * the text may change without any of these changing (an aggregate error's
- * inner errors, a cause that is an object but not an Error).
+ * Does `error` still read as `deps` say (what formatException read, in its
+ * order: each error of the cause chain, its stack, name, message unless it
+ * was not needed, errors and cause)? Compared as it goes, allocating nothing.
  */
-function exceptionInputs(error: unknown): unknown[] | undefined {
-  const deps: unknown[] = [];
-  let current: unknown = error;
-  while (current !== undefined) {
-    if (inChain(deps, current)) return deps; // written as a circular cause
-    if (!isError(current)) return typeof current === "object" || typeof current === "function" || deps.length === 0 ? undefined : deps;
-    const err = current as Error & { errors?: unknown };
-    if (Array.isArray(err.errors) || deps.length >= 6 * KEPT_CHAIN) return undefined;
-    current = err.cause;
-    deps.push(err, err.stack, err.name, err.message, err.errors, current);
-  }
-  return deps;
-}
-
-/** Is `value` one of the errors of `deps` (every sixth item; the others are what was read from them)? */
-function inChain(deps: readonly unknown[], value: unknown): boolean {
-  for (let i = 0; i < deps.length; i += 6) if (deps[i] === value) return true;
-  return false;
-}
-
-/** Does `error` still read as `deps` say? The walk of {@link exceptionInputs}, compared as it goes, allocating nothing. */
 function sameInputs(deps: readonly unknown[], error: unknown): boolean {
   let i = 0;
   let current: unknown = error;
   while (current !== undefined && i < deps.length) {
     const err = current as Error & { errors?: unknown };
-    if (deps[i] !== err || deps[i + 1] !== err.stack || deps[i + 2] !== err.name || deps[i + 3] !== err.message) return false;
+    if (deps[i] !== err || deps[i + 1] !== err.stack || deps[i + 2] !== err.name) return false;
+    if (deps[i + 3] !== NOT_READ && deps[i + 3] !== err.message) return false;
     if (deps[i + 4] !== err.errors || deps[i + 5] !== err.cause) return false;
     current = deps[i + 5];
     i += 6;
@@ -376,16 +352,26 @@ function sameInputs(deps: readonly unknown[], error: unknown): boolean {
 
 /** The `exception` piece formatExcInfo's text would make, from the kept one when nothing it was made from has changed. */
 function exceptionMember(exception: unknown, max: number, piece: Piece): void {
-  if (kept !== undefined && kept.error === exception && kept.max === max && sameInputs(kept.deps, exception)) {
-    piece.text = kept.text;
-    piece.bytes = kept.bytes;
-    piece.chars = kept.chars;
+  // `kept` as it is now: a getter read by sameInputs may log, and keep another error.
+  const last = kept;
+  if (last !== undefined && last.error === exception && last.max === max && sameInputs(last.deps, exception)) {
+    piece.text = last.text;
+    piece.bytes = last.bytes;
+    piece.chars = last.chars;
     return;
   }
-  stringMember("exception", formatException(exception), max, piece);
-  const deps = exceptionInputs(exception);
+  // Read once (a getter may log: a line written inside this one has its own piece).
+  const { text, plain, reads } = formatExceptionKeepingReads(exception);
+  if (plain && text.length <= max) {
+    // What stringMember would write, without JSON.stringify's and the escape's scans of the whole text.
+    piece.text = `,"exception":"${text.split("\n").join("\\n")}"`;
+    piece.bytes = piece.text.length;
+    piece.chars = 13 + text.length;
+  } else stringMember("exception", text, max, piece);
   kept =
-    deps === undefined ? undefined : { error: exception as object, deps, max, text: piece.text, bytes: piece.bytes, chars: piece.chars };
+    reads === undefined
+      ? undefined
+      : { error: exception as object, deps: reads, max, text: piece.text, bytes: piece.bytes, chars: piece.chars };
 }
 
 /**

@@ -18,13 +18,22 @@ function readString(read: () => unknown, fallback: string): string {
   }
 }
 
-function headline(err: Error): string {
-  return `${readString(() => err.name, "Error")}: ${readString(() => err.message, "")}`;
-}
-
 // Control characters other than the newline: a stack without them is written as it is.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
+// Anything but printable ASCII without the quote and the backslash, and the newline.
+const NOT_PLAIN = /[^\n\u0020\u0021\u0023-\u005b\u005d-\u007e]/;
+
+/**
+ * Was the text {@link formatException} returned last plain: printable
+ * ASCII but the quote and the backslash, and newlines? Then its JSON string
+ * is itself with each newline written `\n`, one byte per character, and
+ * nothing in it to escape (compiled-chain.ts writes a new error's text so,
+ * without JSON.stringify's scan of the whole text). One thread, one text at a time.
+ */
+let plain = true;
+/** Was the text formatException returned last plain? */
+let lastPlain = false;
 
 function withoutTrailingNewlines(s: string): string {
   let end = s.length;
@@ -32,25 +41,74 @@ function withoutTrailingNewlines(s: string): string {
   return end === s.length ? s : s.slice(0, end);
 }
 
+/** A property read that threw. */
+const THREW: unique symbol = Symbol("threw");
+/** An error's message, in {@link reads}, when its text did not need it (its stack starts with its name). */
+export const NOT_READ: unique symbol = Symbol("not read");
+
+function read(get: () => unknown): unknown {
+  try {
+    return get();
+  } catch {
+    return THREW;
+  }
+}
+
+const stringOr = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
+
+/** The most errors of a cause chain whose reads are kept. */
+const MAX_READS = 6 * 32;
+
+/**
+ * What the text being formatted was made from, when asked for (see
+ * {@link formatExceptionKeepingReads}): for each error of the cause chain,
+ * the error, then the values read from it, as read (stack, name, message or
+ * {@link NOT_READ}, errors, cause); `undefined` once the text may change
+ * without any of these changing (an aggregate's inner errors, a cause that
+ * is an object but not an Error, too long a chain).
+ */
+let reads: unknown[] | undefined;
+let keepingReads = false;
+
 /**
  * One error's block. The items may hold several lines each (the caller
  * joins them with newlines): an unindented stack with no control character
  * but its newlines is one item, as it is, so the common case does not split
- * the stack, escape each line and join it again.
+ * the stack, escape each line and join it again. Each property is read once.
  */
 function formatOne(err: Error, seen: Set<unknown>, indent: string): string[] {
   seen.add(err);
-  const stack = readString(() => err.stack, "");
-  const text = withoutTrailingNewlines(stack.startsWith(readString(() => err.name, "Error")) ? stack : `${headline(err)}\n${stack}`);
-  const lines = indent === "" && !CONTROL_BUT_NEWLINE.test(text) ? [text] : text.split("\n").map((line) => indent + escapeControl(line));
-  const errors = readErrors(err);
+  const rawStack = read(() => err.stack);
+  const rawName = read(() => err.name);
+  const stack = stringOr(rawStack, "");
+  const name = stringOr(rawName, "Error");
+  let rawMessage: unknown = NOT_READ;
+  let head = stack;
+  if (!stack.startsWith(name)) {
+    rawMessage = read(() => err.message);
+    head = `${name}: ${stringOr(rawMessage, "")}\n${stack}`;
+  }
+  const text = withoutTrailingNewlines(head);
+  // One scan tells the common case: a stack with nothing to escape, for the line or for JSON.
+  const textPlain = !NOT_PLAIN.test(text);
+  if (!textPlain) plain = false;
+  const lines =
+    indent === "" && (textPlain || !CONTROL_BUT_NEWLINE.test(text)) ? [text] : text.split("\n").map((line) => indent + escapeControl(line));
+  const rawErrors = read(() => (err as { errors?: unknown }).errors);
+  const rawCause = read(() => err.cause);
+  if (reads !== undefined) {
+    if (Array.isArray(rawErrors) || reads.length >= MAX_READS) reads = undefined;
+    else reads.push(err, rawStack, rawName, rawMessage, rawErrors, rawCause);
+  }
+  // An AggregateError's errors, copied (a proxy's trap may throw: then none).
+  const errors = Array.isArray(rawErrors) ? copy(rawErrors) : undefined;
   if (errors !== undefined) {
     errors.forEach((inner, i) => {
       lines.push(`${indent}  [errors[${i}]]`);
       lines.push(...formatAny(inner, seen, `${indent}    `));
     });
   }
-  const cause = readCause(err);
+  const cause = rawCause === THREW ? undefined : rawCause;
   if (cause !== undefined) {
     lines.push(`${indent}Caused by:`);
     lines.push(...formatAny(cause, seen, indent));
@@ -58,28 +116,35 @@ function formatOne(err: Error, seen: Set<unknown>, indent: string): string[] {
   return lines;
 }
 
-function readCause(err: Error): unknown {
+function copy(items: unknown[]): unknown[] | undefined {
   try {
-    return err.cause;
+    return [...items];
   } catch {
     return undefined;
   }
 }
 
+/** The cause of an error of the chain: an Error, or undefined. */
+function readCause(err: Error): unknown {
+  const cause = read(() => err.cause);
+  return cause === THREW ? undefined : cause;
+}
+
 /** An AggregateError's `errors`, copied; `undefined` when there are none or they cannot be read (a throwing getter or proxy trap). */
 function readErrors(err: Error): unknown[] | undefined {
-  try {
-    const errors = (err as { errors?: unknown }).errors;
-    return Array.isArray(errors) ? [...errors] : undefined;
-  } catch {
-    return undefined;
-  }
+  const errors = read(() => (err as { errors?: unknown }).errors);
+  return Array.isArray(errors) ? copy(errors) : undefined;
 }
 
 function formatAny(value: unknown, seen: Set<unknown>, indent: string): string[] {
   if (seen.has(value)) return [`${indent}[Circular cause]`];
   if (isError(value)) return formatOne(value, seen, indent);
-  return [`${indent}${str(value)}`];
+  // Not an Error: only a primitive cause is written the same while the reads are.
+  if (reads !== undefined && (reads.length === 0 || (typeof value === "object" && value !== null) || typeof value === "function"))
+    reads = undefined;
+  const text = `${indent}${str(value)}`;
+  if (NOT_PLAIN.test(text)) plain = false;
+  return [text];
 }
 
 /**
@@ -91,7 +156,36 @@ function formatAny(value: unknown, seen: Set<unknown>, indent: string): string[]
  * formatException(new Error("outer", { cause: inner }));
  */
 export function formatException(error: unknown): string {
-  return formatAny(error, new Set(), "").join("\n");
+  // A getter or toString that logs an error formats it inside this call: its answers are its own.
+  const outerPlain = plain;
+  const outerReads = reads;
+  plain = true;
+  reads = keepingReads ? [] : undefined;
+  keepingReads = false;
+  lastPlain = false;
+  lastReads = undefined;
+  try {
+    const text = formatAny(error, new Set(), "").join("\n");
+    lastPlain = plain;
+    lastReads = reads;
+    return text;
+  } finally {
+    plain = outerPlain;
+    reads = outerReads;
+  }
+}
+
+let lastReads: unknown[] | undefined;
+
+/**
+ * {@link formatException}, also keeping what its text was made from (see
+ * {@link reads}): compiled-chain.ts keeps the text of the last error written
+ * while those stay the same, without reading any property of the error twice.
+ */
+export function formatExceptionKeepingReads(error: unknown): { text: string; plain: boolean; reads: readonly unknown[] | undefined } {
+  keepingReads = true;
+  const text = formatException(error);
+  return { text, plain: lastPlain, reads: lastReads };
 }
 
 /** One exception of an {@link exceptionDicts} chain (`dictTracebacks` writes these). */

@@ -240,4 +240,70 @@ describe("the compiled chain", () => {
     expect(a[0]).toContain("c1\\u0085");
     expect(a[0]).toContain("k\\u2028");
   });
+
+  it("writes a new error's stack as the general path does, plain or with a character JSON or the line escapes", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    const texts = [
+      "plain stack\n    at f (a.js:1:1)",
+      'a "quote"',
+      "a \\ backslash",
+      "del \u007f",
+      "tab\there",
+      "c1 \u0085",
+      "clé",
+      "\u2028",
+      "emoji \ud83d\ude00",
+    ];
+    for (const text of texts) {
+      const err = new Error("boom");
+      err.stack = `Error: ${text}`;
+      compiled.error("failed", err);
+      general.error("failed", { exc_info: err });
+    }
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    // The plain one as it is; a quote, a backslash and non-ASCII round-trip through JSON.
+    const kept = texts.filter((_, i) => [0, 1, 2, 6, 8].includes(i)).map((text) => `Error: ${text}`);
+    expect(a.map((line) => JSON.parse(line).exception)).toEqual(expect.arrayContaining(kept));
+  });
+
+  it("cuts a new error's text at maxStringLength as the general path does, at and around the limit", () => {
+    const { compiled, general, lines } = pair(CHAINS["small limits"] as unknown[]);
+    for (let n = 30; n <= 50; n++) {
+      const err = new Error("x");
+      err.stack = `Error${"s".repeat(n - 5)}`;
+      compiled.error("failed", err);
+      general.error("failed", { exc_info: err });
+    }
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    const exceptions = a.map((line) => JSON.parse(line).exception as string);
+    expect(exceptions.slice(0, 11)).toEqual(Array.from({ length: 11 }, (_, i) => `Error${"s".repeat(25 + i)}`));
+    expect(exceptions.slice(11).every((e) => !e.includes(`Error${"s".repeat(36)}`))).toBe(true);
+  });
+
+  it("writes an error's quote escaped when reading the error logs another, plain, error", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    const inner = new Error("inner");
+    inner.stack = "Error: inner";
+    const make = (log: Logger) => {
+      const err = new Error("outer");
+      err.stack = 'Error: outer "quoted"';
+      // Read after the stack: logs a plain error from inside the outer one's formatting.
+      Object.defineProperty(err, "cause", {
+        get: () => {
+          const plain = new Error("plain");
+          plain.stack = "Error: plain";
+          log.bind({ nested: true }).error("inner_failed", plain);
+          return inner;
+        },
+      });
+      return err;
+    };
+    compiled.error("failed", make(compiled));
+    general.error("failed", { exc_info: make(general) });
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(JSON.parse(a.at(-1) as string).exception).toBe('Error: outer "quoted"\nCaused by:\nError: inner');
+  });
 });
