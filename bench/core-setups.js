@@ -1,7 +1,7 @@
 // The three loggers of bench/core.js, one place for it and for
 // bench/core-instructions.js: all write to /dev/null; `bind(logger, fields)`
 // makes a child, `drain()` waits until the output is written.
-// - structlog: the production chain through writeLoggerFactory, its batched writer;
+// - structlog: the production chain (production-config.js) through writeLoggerFactory, its batched writer;
 // - pino: pino's fastest /dev/null destination, asynchronous sonic-boom with
 //   minLength 4096, and ISO time (as structlog writes);
 // - pino-batch: pino's own serializer (ISO time) writing through a 64 KiB
@@ -11,23 +11,13 @@ import { openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import pino from "pino";
+import { productionConfig } from "./production-config.js";
 
 /** The setups by name; structlog's is loaded from `dist` (packages/core/dist or another build). */
 export function setups(dist) {
   async function structlogSetup() {
     const s = await import(pathToFileURL(resolve(dist, "index.js")).href);
-    s.configure({
-      processors: [
-        s.contextvars.mergeContextVars,
-        s.processors.addLogLevel,
-        s.processors.timeStamper({ fmt: "iso" }),
-        s.processors.formatExcInfo,
-        s.processors.jsonRenderer(),
-      ],
-      wrapperClass: s.makeFilteringBoundLogger("info"),
-      loggerFactory: s.writeLoggerFactory("/dev/null"),
-      cacheLoggerOnFirstUse: true,
-    });
+    s.configure(productionConfig(s));
     return { root: s.getLogger("bench"), bind: (l, f) => l.bind(f), drain: async () => s.flushAll() };
   }
 

@@ -24,7 +24,7 @@ export async function buildExpressApp(setup, major) {
   } else if (setup === "structlog" || setup === "structlog-silent") {
     const structlog = await import("../packages/core/dist/index.js");
     const { structlogMiddleware } = await import("../packages/express/dist/index.js");
-    (await import("./production-config.js")).configureProduction();
+    await (await import("./production-config.js")).configureProduction();
     if (setup === "structlog-silent") structlog.configure({ wrapperClass: structlog.makeFilteringBoundLogger("error") });
     app.use(structlogMiddleware());
     app.get("/orders/:id", (req, res) => {

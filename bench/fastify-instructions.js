@@ -47,7 +47,7 @@ if (setup === "pino") {
 } else if (["structlog", "structlog-silent", "plugin-only", "plugin-silent"].includes(setup)) {
   const structlog = await import(new URL("packages/core/dist/index.js", root).href);
   const { structlogPlugin, withStructlog } = await import(new URL("packages/fastify/dist/index.js", root).href);
-  (await import(new URL("bench/production-config.js", root).href)).configureProduction();
+  await (await import(new URL("bench/production-config.js", root).href)).configureProduction();
   // The integration's own cost: the same app with both lines below the level (no line written).
   if (setup.endsWith("-silent")) structlog.configure({ wrapperClass: structlog.makeFilteringBoundLogger("error") });
   app = setup.startsWith("structlog") ? Fastify(withStructlog()) : Fastify();

@@ -59,7 +59,7 @@ async function build() {
   if (setup === "structlog" || setup === "plugin-only") {
     const structlog = await import("../packages/core/dist/index.js");
     const { structlogPlugin, withStructlog } = await import("../packages/fastify/dist/index.js");
-    (await import("./production-config.js")).configureProduction();
+    await (await import("./production-config.js")).configureProduction();
     // structlog: the recommended setup, structlog as Fastify's logger and the plugin;
     // plugin-only: the plugin on an app without a logger of Fastify's.
     const app = setup === "structlog" ? Fastify(withStructlog()) : Fastify();
