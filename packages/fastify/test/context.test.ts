@@ -220,6 +220,18 @@ describe("the request scope", () => {
     expect(out.lines().find((l) => l.event === "hook_onTimeout")).toMatchObject({ request_id: "slow-1" });
   });
 
+  /** Sends half of a POST /upload body as request `id`, hangs up, and returns the line the hook logged as `event`. */
+  async function abortUpload(id: string, event: string): Promise<Record<string, unknown> | undefined> {
+    const url = await listen(app as FastifyInstance);
+    await rawRequest(
+      url,
+      `POST /upload HTTP/1.1\r\nhost: x\r\nx-request-id: ${id}\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nhalf`,
+      100,
+    );
+    await eventually(() => out.lines().some((l) => l.event === event), `the ${event} line`);
+    return out.lines().find((l) => l.event === event);
+  }
+
   it("is live in a route's own onRequestAbort hook", async () => {
     app = await appWith();
     app.post(
@@ -232,14 +244,7 @@ describe("the request scope", () => {
       },
       async () => "never",
     );
-    const url = await listen(app);
-    await rawRequest(
-      url,
-      "POST /upload HTTP/1.1\r\nhost: x\r\nx-request-id: gone-2\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nhalf",
-      100,
-    );
-    await eventually(() => out.lines().some((l) => l.event === "route_onRequestAbort"), "the route's onRequestAbort hook");
-    expect(out.lines().find((l) => l.event === "route_onRequestAbort")).toMatchObject({ request_id: "gone-2" });
+    expect(await abortUpload("gone-2", "route_onRequestAbort")).toMatchObject({ request_id: "gone-2" });
   });
 
   it("is live in onRequestAbort hooks of an encapsulated plugin", async () => {
@@ -251,14 +256,7 @@ describe("the request scope", () => {
       });
       child.post("/upload", async () => "never");
     });
-    const url = await listen(app);
-    await rawRequest(
-      url,
-      "POST /upload HTTP/1.1\r\nhost: x\r\nx-request-id: gone-3\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nhalf",
-      100,
-    );
-    await eventually(() => out.lines().some((l) => l.event === "child_onRequestAbort"), "the child's onRequestAbort hook");
-    expect(out.lines().find((l) => l.event === "child_onRequestAbort")).toMatchObject({ request_id: "gone-3" });
+    expect(await abortUpload("gone-3", "child_onRequestAbort")).toMatchObject({ request_id: "gone-3" });
   });
 
   it("is live in onRequestAbort hooks", async () => {
@@ -268,15 +266,8 @@ describe("the request scope", () => {
       done();
     });
     app.post("/upload", async () => "never");
-    const url = await listen(app);
     // The client sends half of the body and hangs up.
-    await rawRequest(
-      url,
-      "POST /upload HTTP/1.1\r\nhost: x\r\nx-request-id: gone-1\r\ncontent-type: text/plain\r\ncontent-length: 100\r\n\r\nhalf",
-      100,
-    );
-    await eventually(() => out.lines().some((l) => l.event === "hook_onRequestAbort"), "the onRequestAbort hook");
-    expect(out.lines().find((l) => l.event === "hook_onRequestAbort")).toMatchObject({ request_id: "gone-1" });
+    expect(await abortUpload("gone-1", "hook_onRequestAbort")).toMatchObject({ request_id: "gone-1" });
   });
 
   it("survives awaits, timers, immediates, nextTick and emitters created in the handler", async () => {
