@@ -9,15 +9,6 @@ import { isError, serializeError } from "./serialize.js";
 import { parseStack, type StackFrame } from "./stack.js";
 import { escapeControl, str } from "./text.js";
 
-function readString(read: () => unknown, fallback: string): string {
-  try {
-    const v = read();
-    return typeof v === "string" ? v : fallback;
-  } catch {
-    return fallback;
-  }
-}
-
 // Control characters other than the newline: a stack without them is written as it is.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -25,15 +16,13 @@ const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u202
 const NOT_PLAIN = /[^\n\u0020\u0021\u0023-\u005b\u005d-\u007e]/;
 
 /**
- * Was the text {@link formatException} returned last plain: printable
- * ASCII but the quote and the backslash, and newlines? Then its JSON string
- * is itself with each newline written `\n`, one byte per character, and
- * nothing in it to escape (compiled-chain.ts writes a new error's text so,
- * without JSON.stringify's scan of the whole text). One thread, one text at a time.
+ * Is the text being formatted plain so far: printable ASCII but the quote
+ * and the backslash, and newlines? Then its JSON string is itself with each
+ * newline written `\n`, one byte per character, and nothing in it to escape
+ * (compiled-chain.ts writes a new error's text so, without JSON.stringify's
+ * scan of the whole text).
  */
 let plain = true;
-/** Was the text formatException returned last plain? */
-let lastPlain = false;
 
 function withoutTrailingNewlines(s: string): string {
   let end = s.length;
@@ -55,6 +44,7 @@ function read(get: () => unknown): unknown {
 }
 
 const stringOr = (v: unknown, fallback: string): string => (typeof v === "string" ? v : fallback);
+const readString = (get: () => unknown, fallback: string): string => stringOr(read(get), fallback);
 
 /** The most errors of a cause chain whose reads are kept. */
 const MAX_READS = 6 * 32;
@@ -68,7 +58,6 @@ const MAX_READS = 6 * 32;
  * is an object but not an Error, too long a chain).
  */
 let reads: unknown[] | undefined;
-let keepingReads = false;
 
 /**
  * One error's block. The items may hold several lines each (the caller
@@ -156,36 +145,31 @@ function formatAny(value: unknown, seen: Set<unknown>, indent: string): string[]
  * formatException(new Error("outer", { cause: inner }));
  */
 export function formatException(error: unknown): string {
+  return formatExceptionKeepingReads(error, false).text;
+}
+
+/**
+ * {@link formatException}, also saying whether the text is plain and (with
+ * `keepReads`) what it was made from (see {@link reads}): compiled-chain.ts
+ * keeps the text of the last error written while those stay the same,
+ * without reading any property of the error twice.
+ */
+export function formatExceptionKeepingReads(
+  error: unknown,
+  keepReads = true,
+): { text: string; plain: boolean; reads: readonly unknown[] | undefined } {
   // A getter or toString that logs an error formats it inside this call: its answers are its own.
   const outerPlain = plain;
   const outerReads = reads;
   plain = true;
-  reads = keepingReads ? [] : undefined;
-  keepingReads = false;
-  lastPlain = false;
-  lastReads = undefined;
+  reads = keepReads ? [] : undefined;
   try {
     const text = formatAny(error, new Set(), "").join("\n");
-    lastPlain = plain;
-    lastReads = reads;
-    return text;
+    return { text, plain, reads };
   } finally {
     plain = outerPlain;
     reads = outerReads;
   }
-}
-
-let lastReads: unknown[] | undefined;
-
-/**
- * {@link formatException}, also keeping what its text was made from (see
- * {@link reads}): compiled-chain.ts keeps the text of the last error written
- * while those stay the same, without reading any property of the error twice.
- */
-export function formatExceptionKeepingReads(error: unknown): { text: string; plain: boolean; reads: readonly unknown[] | undefined } {
-  keepingReads = true;
-  const text = formatException(error);
-  return { text, plain: lastPlain, reads: lastReads };
 }
 
 /** One exception of an {@link exceptionDicts} chain (`dictTracebacks` writes these). */
