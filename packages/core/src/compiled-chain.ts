@@ -183,37 +183,34 @@ function keyJson(key: string): KeyText {
 }
 
 /**
- * Is everything {@link quote} returned since it was last set known to be
- * ASCII without DEL (one byte per character, nothing for escapeAndMeasure
- * to escape)? Cleared by a string it did not scan or one with a character
- * from DEL up; one thread, one line at a time.
+ * Is the text {@link quote} returned last known to be ASCII without DEL
+ * (one byte per character, nothing for escapeAndMeasure to escape)? Read
+ * right after the call: nothing runs in between, so a getter that logs in
+ * the middle of a line cannot change the answer a caller reads.
  */
-let quotedAscii = true;
+let quoteWasAscii = true;
 
 /**
  * `JSON.stringify(s)` for a string: a short one with nothing to escape is
  * quoted as it is, without a call into the JSON serializer (wide events
  * are mostly short strings). DEL, C1 and the line separators are escaped
  * with the rest of the line (escapeAndMeasure); JSON.stringify leaves them too.
- * Clears {@link quotedAscii} unless the text is known to be ASCII without DEL.
+ * Sets {@link quoteWasAscii}.
  */
 function quote(s: string): string {
-  if (s.length > 64) {
-    quotedAscii = false;
-    return JSON.stringify(s);
-  }
+  quoteWasAscii = false;
+  if (s.length > 64) return JSON.stringify(s);
+  let ascii = true;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     // Controls, the quote, the backslash, and surrogates (a lone one is escaped by JSON.stringify).
-    if (c < 32 || c === 34 || c === 92) {
-      quotedAscii = false;
-      return JSON.stringify(s);
-    }
+    if (c < 32 || c === 34 || c === 92) return JSON.stringify(s);
     if (c >= 127) {
-      quotedAscii = false;
+      ascii = false;
       if (c >= 0xd800 && c <= 0xdfff) return JSON.stringify(s);
     }
   }
+  quoteWasAscii = ascii;
   return `"${s}"`;
 }
 
@@ -410,7 +407,6 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
   // Is the call's text known to be ASCII without DEL, as it is built? Then its
   // length is its size in bytes, and there is nothing to escape in it.
   let ascii = true;
-  quotedAscii = true;
   /** How many of the call's keys are context variables too: the call's value wins. */
   let shadowed = 0;
   if (fields !== undefined) {
@@ -453,7 +449,10 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
           if (v.length > max) {
             ascii = false;
             body += `${k.text}${JSON.stringify(truncateString(v, max))},`;
-          } else body += `${k.text}${quote(v)},`;
+          } else {
+            body += `${k.text}${quote(v)},`;
+            if (!quoteWasAscii) ascii = false;
+          }
           break;
         case "number":
           chars += 8;
@@ -485,8 +484,11 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
   if (event.length > max) {
     ascii = false;
     own = `${body}"event":${JSON.stringify(truncateString(event, max))}`;
-  } else own = `${body}"event":${quote(event)}`;
-  if (ascii && quotedAscii)
+  } else {
+    own = `${body}"event":${quote(event)}`;
+    if (!quoteWasAscii) ascii = false;
+  }
+  if (ascii)
     bytes += own.length + 2; // and the braces
   else {
     // The call's own text, escaped and measured in one scan.

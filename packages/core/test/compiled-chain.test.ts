@@ -306,4 +306,22 @@ describe("the compiled chain", () => {
     expect(a).toEqual(b);
     expect(JSON.parse(a.at(-1) as string).exception).toBe('Error: outer "quoted"\nCaused by:\nError: inner');
   });
+
+  it("escapes DEL in a value before a getter that logs a plain line, as the general path does", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    for (const log of [compiled, general]) {
+      const fields = { a: "del\u007f" } as Record<string, unknown>;
+      Object.defineProperty(fields, "b", {
+        enumerable: true,
+        get: () => {
+          log.info("inner", { plain: "yes" });
+          return 1;
+        },
+      });
+      log.info("outer", fields);
+    }
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(a.find((line) => line.includes('"outer"'))).toContain("del\\u007f");
+  });
 });
