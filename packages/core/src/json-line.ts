@@ -211,8 +211,10 @@ export function jsonMembers(
 ): string | undefined {
   const prepared = prepareTopLevel(fields, maxString, maxLineBytes - usedChars, skip);
   if (prepared === OVER_BUDGET) return undefined;
+  // Read before JSON.stringify runs a getter, which may log and prepare another line.
+  const chars = preparedChars;
   const json = JSON.stringify(prepared);
-  fragmentChars = preparedChars;
+  fragmentChars = chars;
   if (json.length === 2) {
     fragmentBytes = 0;
     return "";
@@ -234,8 +236,10 @@ export function jsonValue(v: unknown, maxString: number, roomChars: number): str
   if (typeof v === "object" && v !== null) {
     const size = scanSmallPlain(v, maxString);
     if (size >= 0) {
+      // Set after JSON.stringify, whose getters may log a line that sets it too.
+      const json = JSON.stringify(v);
       fragmentChars = size;
-      return JSON.stringify(v);
+      return json;
     }
     const walk = newWalk(maxString, roomChars);
     const replacement = walkValue(v, walk);

@@ -324,4 +324,24 @@ describe("the compiled chain", () => {
     expect(a).toEqual(b);
     expect(a.find((line) => line.includes('"outer"'))).toContain("del\\u007f");
   });
+  it("counts a nested value as the general path does when a getter inside it logs another nested value", () => {
+    // 100 small numbers: 1,500 characters as the budget counts them (over 1,024), 800 bytes as written.
+    const { compiled, general, lines } = pair(CHAINS["small limits"] as unknown[]);
+    for (const log of [compiled, general]) {
+      const wide: Record<string, unknown> = {};
+      for (let i = 0; i < 100; i++) wide[`k${String(i).padStart(2, "0")}`] = 1;
+      Object.defineProperty(wide, "logs", {
+        enumerable: true,
+        get: () => {
+          log.info("inner", { small: { x: 1 } });
+          return 1;
+        },
+      });
+      log.info("outer", { wide });
+    }
+    const outer = (all: string[]) => all.filter((line) => line.includes('"outer"'));
+    const [a, b] = lines();
+    expect(outer(a)).toEqual(outer(b));
+    expect(outer(a)[0]).toContain("structlog_truncated");
+  });
 });
