@@ -345,3 +345,81 @@ describe("the compiled chain", () => {
     expect(outer(a)[0]).toContain("structlog_truncated");
   });
 });
+
+describe("the compiled chain on nested values", () => {
+  for (const name of ["production", "small limits"]) {
+    it(`writes a plain nested tree of hostile strings as the general path does (${name}, property)`, () => {
+      const tree = fc.object({
+        key: hostileKey,
+        values: [hostileString, fc.integer(), fc.double(), fc.boolean(), fc.constant(null)],
+        maxDepth: 4,
+      });
+      fc.assert(
+        fc.property(fc.dictionary(key, tree, { maxKeys: 3 }), hostileString, (f, event) => {
+          const { compiled, general, lines } = pair(CHAINS[name] as unknown[]);
+          compiled.info(event, f);
+          general.info(event, f);
+          const [a, b] = lines();
+          expect(a).toEqual(b);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  }
+
+  it("writes a nested string at maxStringLength as it is and one over it cut, as the general path does", () => {
+    const { compiled, general, lines } = pair(CHAINS["small limits"] as unknown[]);
+    for (const log of [compiled, general]) {
+      log.info("at", { order: { items: ["x".repeat(40)], note: "y".repeat(40) } });
+      log.info("over in an array", { order: { items: ["x".repeat(41)] } });
+      log.info("over in an object", { order: { note: "y".repeat(41) } });
+    }
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(JSON.parse(a[0] as string).order.note).toBe("y".repeat(40));
+    expect(JSON.parse(a[1] as string).order.items[0]).not.toBe("x".repeat(41));
+  });
+
+  it("escapes DEL, C1 and U+2028 inside a nested value as the general path does", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    for (const log of [compiled, general]) log.info("raw", { order: { note: "a\u007fb\u009bc\u2028d", tags: ["\u2029"] } });
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(a[0]).toContain("a\\u007fb\\u009bc\\u2028d");
+    expect(a[0]).not.toMatch(/[\u007f-\u009f\u2028\u2029]/);
+  });
+
+  it("writes a nested cycle, toJSON and Proxy as the general path does", () => {
+    const { compiled, general, lines } = pair(CHAINS.production as unknown[]);
+    for (const log of [compiled, general]) {
+      const cycle: Record<string, unknown> = { a: 1 };
+      cycle.self = cycle;
+      log.info("cycle", { order: { cycle } });
+      log.info("toJSON", { order: { when: { toJSON: () => "then" } } });
+      log.info("proxy", { order: { p: new Proxy({ a: 1 }, {}) } });
+    }
+    const [a, b] = lines();
+    expect(a).toEqual(b);
+    expect(a).toHaveLength(3);
+  });
+
+  it("keeps a nested value's scan when a getter inside it logs a nested value that is not plain", () => {
+    // The inner line's long string makes its own scan give up; the outer scan must go on with its own limits.
+    const { compiled, general, lines } = pair(CHAINS["small limits"] as unknown[]);
+    for (const log of [compiled, general]) {
+      const inner = { a: "short" } as Record<string, unknown>;
+      Object.defineProperty(inner, "logs", {
+        enumerable: true,
+        get: () => {
+          log.info("inner", { deep: { long: "z".repeat(100) } });
+          return "ok";
+        },
+      });
+      log.info("outer", { order: { inner, after: "x".repeat(40) } });
+    }
+    const outer = (all: string[]) => all.filter((line) => line.includes('"outer"'));
+    const [a, b] = lines();
+    expect(outer(a)).toEqual(outer(b));
+    expect(JSON.parse(outer(a)[0] as string).order.after).toBe("x".repeat(40));
+  });
+});
