@@ -28,7 +28,17 @@ import { types } from "node:util";
 import { PLAIN_JSON, type PlainJsonPart, TIME_STAMP, type TimeStampPart } from "./chain-parts.js";
 import { currentContextVars, mergeContextVars } from "./context.js";
 import { formatExceptionKeepingReads, NOT_READ } from "./exception-format.js";
-import { escapeAndMeasure, fragmentBytes, fragmentChars, jsonMembers, jsonValue } from "./json-line.js";
+import {
+  escapeAndMeasure,
+  fragmentAscii,
+  fragmentBytes,
+  fragmentChars,
+  jsonMembers,
+  jsonValue,
+  keyJson,
+  quote,
+  quoteWasAscii,
+} from "./json-line.js";
 import { METHOD_TO_LEVEL_NAME } from "./levels.js";
 import { MAX_FIELDS, truncateString } from "./limits.js";
 import { dictTracebacks, formatExcInfo } from "./processors/exceptions.js";
@@ -157,61 +167,6 @@ function isReserved(plan: Plan, key: string): boolean {
   const reserved = plan.reserved;
   for (let i = 0; i < reserved.length; i++) if (reserved[i] === key) return true;
   return false;
-}
-
-/** A key as JSON with its colon, and whether that text is ASCII without DEL (nothing for escapeAndMeasure to do). */
-interface KeyText {
-  readonly text: string;
-  readonly ascii: boolean;
-}
-
-/** Keys as JSON, with their colon: a call site logs the same few keys again and again. */
-const keyJsonCache = new Map<string, KeyText>();
-
-function keyJson(key: string): KeyText {
-  let json = keyJsonCache.get(key);
-  if (json === undefined) {
-    // Bounded: a caller that makes up new keys on every call does not grow it.
-    if (keyJsonCache.size >= 4096) keyJsonCache.clear();
-    const text = `${JSON.stringify(key)}:`;
-    let ascii = true;
-    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 127) ascii = false;
-    json = { text, ascii };
-    keyJsonCache.set(key, json);
-  }
-  return json;
-}
-
-/**
- * Is the text {@link quote} returned last known to be ASCII without DEL
- * (one byte per character, nothing for escapeAndMeasure to escape)? Read
- * right after the call: nothing runs in between, so a getter that logs in
- * the middle of a line cannot change the answer a caller reads.
- */
-let quoteWasAscii = true;
-
-/**
- * `JSON.stringify(s)` for a string: a short one with nothing to escape is
- * quoted as it is, without a call into the JSON serializer (wide events
- * are mostly short strings). DEL, C1 and the line separators are escaped
- * with the rest of the line (escapeAndMeasure); JSON.stringify leaves them too.
- * Sets {@link quoteWasAscii}.
- */
-function quote(s: string): string {
-  quoteWasAscii = false;
-  if (s.length > 64) return JSON.stringify(s);
-  let ascii = true;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    // Controls, the quote, the backslash, and surrogates (a lone one is escaped by JSON.stringify).
-    if (c < 32 || c === 34 || c === 92) return JSON.stringify(s);
-    if (c >= 127) {
-      ascii = false;
-      if (c >= 0xd800 && c <= 0xdfff) return JSON.stringify(s);
-    }
-  }
-  quoteWasAscii = ascii;
-  return `"${s}"`;
 }
 
 /** Keys the line would not keep in written order (V8 orders integer-like keys first). */
@@ -473,7 +428,7 @@ export function compiledLine(state: CompiledLogger, method: string, event: strin
           const json = jsonValue(v, max, plan.maxLine - chars);
           if (json === undefined) return undefined;
           chars += fragmentChars;
-          ascii = false;
+          if (!fragmentAscii) ascii = false;
           body += `${k.text}${json},`;
         }
       }

@@ -116,6 +116,167 @@ function scanObject(value: object, depth: number): boolean {
   return true;
 }
 
+/** A key as JSON with its colon, and whether that text is ASCII without DEL (nothing for escapeAndMeasure to do). */
+export interface KeyText {
+  readonly text: string;
+  /** The same with a comma before it, for a member after the first. */
+  readonly comma: string;
+  readonly ascii: boolean;
+}
+
+/** Keys as JSON, with their colon: a call site logs the same few keys again and again. */
+const keyJsonCache = new Map<string, KeyText>();
+
+export function keyJson(key: string): KeyText {
+  let json = keyJsonCache.get(key);
+  if (json === undefined) {
+    // Bounded: a caller that makes up new keys on every call does not grow it.
+    if (keyJsonCache.size >= 4096) keyJsonCache.clear();
+    const text = `${JSON.stringify(key)}:`;
+    let ascii = true;
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 127) ascii = false;
+    json = { text, comma: `,${text}`, ascii };
+    keyJsonCache.set(key, json);
+  }
+  return json;
+}
+
+/**
+ * Is the text {@link quote} returned last known to be ASCII without DEL
+ * (one byte per character, nothing for escapeAndMeasure to escape)? Read
+ * right after the call: nothing runs in between, so a getter that logs in
+ * the middle of a line cannot change the answer a caller reads.
+ */
+export let quoteWasAscii = true;
+
+/**
+ * `JSON.stringify(s)` for a string: a short one with nothing to escape is
+ * quoted as it is, without a call into the JSON serializer (wide events
+ * are mostly short strings). DEL, C1 and the line separators are escaped
+ * with the rest of the line (escapeAndMeasure); JSON.stringify leaves them too.
+ * Sets {@link quoteWasAscii}.
+ */
+export function quote(s: string): string {
+  quoteWasAscii = false;
+  if (s.length > 64) return JSON.stringify(s);
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // Controls, the quote, the backslash, and surrogates (a lone one is escaped by JSON.stringify).
+    if (c < 32 || c === 34 || c === 92) return JSON.stringify(s);
+    if (c >= 127) {
+      ascii = false;
+      if (c >= 0xd800 && c <= 0xdfff) return JSON.stringify(s);
+    }
+  }
+  quoteWasAscii = ascii;
+  return `"${s}"`;
+}
+
+
+/**
+ * The JSON text of `root` when it is a small plain tree, by the rules of
+ * {@link scanSmallPlain}, written in the same pass that checks it: each
+ * value is read once, so a getter cannot show the check one value and
+ * JSON.stringify another (a string over the limit), and there is no
+ * second walk through V8's serializer. The text is what JSON.stringify
+ * writes. `undefined` when the tree is not plain, or a read throws. Sets
+ * {@link writtenChars} (the same count as scanSmallPlain's) and
+ * {@link writtenAscii}.
+ */
+function writeSmallPlain(root: object, maxString: number): string | undefined {
+  // A getter that logs writes a tree inside this one: the outer one's state is put back after.
+  const outerBudget = scanBudget;
+  const outerChars = scanChars;
+  const outerMaxString = scanMaxString;
+  const outerAscii = scanAscii;
+  scanBudget = SCAN_BUDGET;
+  scanChars = 0;
+  scanMaxString = maxString;
+  scanAscii = true;
+  try {
+    const json = writeObject(root, 0);
+    writtenChars = scanChars;
+    writtenAscii = scanAscii;
+    return json;
+  } catch {
+    return undefined;
+  } finally {
+    scanBudget = outerBudget;
+    scanChars = outerChars;
+    scanMaxString = outerMaxString;
+    scanAscii = outerAscii;
+  }
+}
+
+/** Is every character written so far ASCII without DEL? (State of the running {@link writeSmallPlain}.) */
+let scanAscii = true;
+
+/** What the last {@link writeSmallPlain} counted, and whether its text is ASCII without DEL. Read right after the call. */
+let writtenChars = 0;
+let writtenAscii = false;
+
+/** A value's JSON text; "" for one JSON leaves out of an object (undefined, a function, a symbol); `undefined` when not plain. */
+function writeItem(v: unknown, depth: number): string | undefined {
+  switch (typeof v) {
+    case "string": {
+      scanChars += v.length + 3;
+      if (v.length > scanMaxString) return undefined;
+      const json = quote(v);
+      if (!quoteWasAscii) scanAscii = false;
+      return json;
+    }
+    case "number":
+      scanChars += 8;
+      return Number.isFinite(v) ? `${v}` : "null";
+    case "boolean":
+      scanChars += 8;
+      return v ? "true" : "false";
+    case "object":
+      return v === null ? "null" : writeObject(v, depth + 1);
+    case "bigint":
+      return undefined;
+    default:
+      scanChars += 8;
+      return "";
+  }
+}
+
+function writeObject(value: object, depth: number): string | undefined {
+  if (depth >= MAX_DEPTH) return undefined;
+  if (Array.isArray(value)) {
+    const length = value.length;
+    if (length > MAX_ITEMS) return undefined;
+    scanBudget -= length;
+    if (scanBudget < 0) return undefined;
+    let out = "[";
+    for (let i = 0; i < length; i++) {
+      const item = writeItem(value[i], depth);
+      if (item === undefined) return undefined;
+      if (i !== 0) out += ",";
+      out += item === "" ? "null" : item;
+    }
+    return `${out}]`;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype || typeof (value as { toJSON?: unknown }).toJSON === "function") return undefined;
+  // Own keys, in JSON.stringify's order (for...in would add a polluted Object.prototype's).
+  const keys = Object.keys(value);
+  let out = "{";
+  for (let i = 0; i < keys.length; i++) {
+    if (--scanBudget < 0) return undefined;
+    const key = keys[i] as string;
+    scanChars += key.length + 4;
+    const item = writeItem((value as Record<string, unknown>)[key], depth);
+    if (item === undefined) return undefined;
+    if (item === "") continue;
+    const k = keyJson(key);
+    if (!k.ascii) scanAscii = false;
+    out += out.length === 1 ? k.text : k.comma;
+    out += item;
+  }
+  return `${out}}`;
+}
+
 const OVER_BUDGET = Symbol("over budget");
 
 /**
@@ -234,26 +395,29 @@ export function jsonMembers(
  */
 export function jsonValue(v: unknown, maxString: number, roomChars: number): string | undefined {
   if (typeof v === "object" && v !== null) {
-    const size = scanSmallPlain(v, maxString);
-    if (size >= 0) {
-      // Set after JSON.stringify, whose getters may log a line that sets it too.
-      const json = JSON.stringify(v);
-      fragmentChars = size;
+    const json = writeSmallPlain(v, maxString);
+    if (json !== undefined) {
+      fragmentChars = writtenChars;
+      fragmentAscii = writtenAscii;
       return json;
     }
     const walk = newWalk(maxString, roomChars);
     const replacement = walkValue(v, walk);
     if (walk.cut) return undefined;
     fragmentChars = walk.chars;
+    fragmentAscii = false;
     return JSON.stringify(replacement);
   }
   fragmentChars = 0;
+  fragmentAscii = false;
   return JSON.stringify(walkValue(v, newWalk(maxString)));
 }
 
 /** What the last {@link jsonMembers} counted: characters as the budget counts them, and UTF-8 bytes. */
 export let fragmentChars = 0;
 export let fragmentBytes = 0;
+/** Is the text the last {@link jsonValue} returned known to be ASCII without DEL (nothing to escape, a byte a character)? */
+export let fragmentAscii = false;
 
 /** @internal {@link escapeJsonControls}, and the UTF-8 length of its result. */
 export function escapeAndMeasure(json: string): string {
