@@ -173,7 +173,6 @@ export function quote(s: string): string {
   return `"${s}"`;
 }
 
-
 /**
  * The JSON text of `root` when it is a small plain tree, by the rules of
  * {@link scanSmallPlain}, written in the same pass that checks it: each

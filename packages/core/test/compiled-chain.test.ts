@@ -422,4 +422,18 @@ describe("the compiled chain on nested values", () => {
     expect(outer(a)).toEqual(outer(b));
     expect(JSON.parse(outer(a)[0] as string).order.after).toBe("x".repeat(40));
   });
+  it("reads a nested getter once: a string that grows on a second read is not written past maxStringLength", () => {
+    const out = new CapturingLogger();
+    const log = wrapLogger(out, { processors: [addLogLevel, jsonRenderer({ maxStringLength: 10 })] as unknown as ProcessorChain });
+    let reads = 0;
+    const nested = {
+      get x() {
+        reads++;
+        return reads === 1 ? "short" : "L".repeat(50);
+      },
+    };
+    log.info("evt", { nested });
+    expect(reads).toBe(1);
+    expect(JSON.parse(out.calls[0]?.rendered as string).nested).toEqual({ x: "short" });
+  });
 });
