@@ -11,6 +11,14 @@
 //   valgrind --tool=callgrind --callgrind-out-file=/tmp/b node bench/express-instructions.js pino-http 1500
 //   then (summary of b - summary of a) / 1000.
 // structlog-silent is structlog with both lines below the level: the middleware's own cost.
+// The count still moves with the machine's load, by more than most changes
+// save: V8's compiler thread runs when valgrind lets it, so how long code
+// stays unoptimized varies. The same build (structlog over bare, Express 5,
+// 1,000/6,000) gave +209k, +234k and +250k a request with 2, 5 and 6
+// valgrinds running at once. Compare two builds in runs made side by side,
+// under the same load, and repeat the pair. (`node --single-threaded`, which
+// would take the compiler thread out, gave the same total for 1,000 and
+// 6,000 requests under valgrind: keep --single-threaded-gc.)
 // Like autocannon in bench/express.js, the client sends no x-request-id (the id is generated).
 import { fork } from "node:child_process";
 import http from "node:http";
